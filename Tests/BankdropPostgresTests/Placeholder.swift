@@ -1,0 +1,3 @@
+import Testing
+import BankdropPostgres
+@Test func placeholder() { #expect(Bool(true)) }
