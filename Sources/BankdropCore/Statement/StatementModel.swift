@@ -131,8 +131,9 @@ public protocol ByteSource {
 
 /// A byte source over bytes already in memory (tests, small inputs).
 public struct InMemoryByteSource: ByteSource {
-    private var bytes: [UInt8]
+    private let bytes: [UInt8]
     private let chunkSize: Int
+    private var offset = 0
 
     /// - Parameter chunkSize: bytes handed out per `read()`; tests use small values to exercise
     ///   chunk boundaries.
@@ -146,10 +147,9 @@ public struct InMemoryByteSource: ByteSource {
     }
 
     public mutating func read() throws -> [UInt8] {
-        let n = min(chunkSize, bytes.count)
-        let chunk = Array(bytes.prefix(n))
-        bytes.removeFirst(n)
-        return chunk
+        let end = min(offset + chunkSize, bytes.count)
+        defer { offset = end }
+        return Array(bytes[offset..<end])
     }
 }
 
