@@ -1,3 +1,0 @@
-import Testing
-import BankdropPostgres
-@Test func placeholder() { #expect(Bool(true)) }
