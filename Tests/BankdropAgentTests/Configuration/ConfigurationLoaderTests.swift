@@ -96,6 +96,17 @@ struct ConfigurationLoaderTests {
         #expect(fileOnly.inbox.path == "/file/inbox")
     }
 
+    @Test("whole numbers are accepted for amounts and seconds")
+    func wholeNumbers() throws {
+        let toml =
+            "[inbox]\nsettle_seconds = 0.5\n[refresh]\nquiet_seconds = 1\n[[categories.rules]]\n"
+            + "amount_min = -50\ncategory = \"Small\"\n"
+        let c = try ConfigurationLoader(environment: [:]).load(contents: toml, file: "/x.toml")
+        #expect(c.inbox.settleSeconds == 0.5)
+        #expect(c.refresh.quietSeconds == 1)
+        #expect(c.categories.rules.first?.amountMin == (try amount("-50.00")))
+    }
+
     @Test("relative paths in the file are relative to the file's folder")
     func relativePaths() throws {
         let toml = "state_dir = \"state\"\n[inbox]\npath = \"../inbox\"\ndone_dir = \"done\"\n"
