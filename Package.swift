@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one adapter target.
@@ -53,6 +54,7 @@ let package = Package(
                 "BankdropCore", "BankdropPostgres", "BankdropInbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // The binary: argument parsing and wiring only.
@@ -69,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "BankdropPostgresTests",
             dependencies: ["BankdropPostgres", "BankdropAgent"]
+        ),
+        .testTarget(
+            name: "BankdropAgentTests",
+            dependencies: ["BankdropAgent", "BankdropCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
     ],
     swiftLanguageModes: [.v6]
