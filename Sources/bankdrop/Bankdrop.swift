@@ -1,8 +1,11 @@
 import ArgumentParser
 import BankdropAgent
 
+/// `bankdrop`: argument parsing and wiring only; the work happens in BankdropAgent.
 @main
 struct Bankdrop: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bank exports into PostgreSQL.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "bankdrop",
+        abstract: "Drop bank exports into a folder; get clean, deduplicated rows in PostgreSQL.",
+        subcommands: [MigrateCommand.self, DatabaseCommand.self])
 }

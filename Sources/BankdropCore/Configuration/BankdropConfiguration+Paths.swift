@@ -3,11 +3,14 @@ extension BankdropConfiguration {
     /// else `$XDG_STATE_HOME/bankdrop`, else `$HOME/.local/state/bankdrop`, else `/var/lib/bankdrop`.
     ///
     /// A leading `~/` is the home directory. Pure: the environment is passed in, nothing is read.
-    public func stateDirectory(environment: [String: String]) -> String {
+    /// - Parameter runningAsRoot: root skips the home-based defaults and uses `/var/lib/bankdrop`:
+    ///   the embedded server runs as an unprivileged user, who cannot enter `/root`.
+    public func stateDirectory(environment: [String: String], runningAsRoot: Bool = false) -> String {
         if let stateDir, !stateDir.isEmpty { return Self.expandingHome(stateDir, environment: environment) }
         if let systemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !systemd.isEmpty {
             return String(systemd)
         }
+        if runningAsRoot { return "/var/lib/bankdrop" }
         if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
             return Self.joining(xdg, "bankdrop")
         }
@@ -18,26 +21,26 @@ extension BankdropConfiguration {
     }
 
     /// The inbox: `inbox.path`, else `<state directory>/inbox`.
-    public func inboxDirectory(environment: [String: String]) -> String {
+    public func inboxDirectory(environment: [String: String], runningAsRoot: Bool = false) -> String {
         if let path = inbox.path, !path.isEmpty { return Self.expandingHome(path, environment: environment) }
-        return Self.joining(stateDirectory(environment: environment), "inbox")
+        return Self.joining(stateDirectory(environment: environment, runningAsRoot: runningAsRoot), "inbox")
     }
 
     /// Where imported files go: `inbox.done_dir` (relative to the inbox), else `<inbox>/done`.
-    public func doneDirectory(environment: [String: String]) -> String {
-        insideInbox(inbox.doneDir ?? Inbox.defaultDoneDir, environment: environment)
+    public func doneDirectory(environment: [String: String], runningAsRoot: Bool = false) -> String {
+        insideInbox(inbox.doneDir ?? Inbox.defaultDoneDir, environment: environment, runningAsRoot: runningAsRoot)
     }
 
     /// Where files that cannot be imported go: `inbox.failed_dir` (relative to the inbox), else
     /// `<inbox>/failed`.
-    public func failedDirectory(environment: [String: String]) -> String {
-        insideInbox(inbox.failedDir ?? Inbox.defaultFailedDir, environment: environment)
+    public func failedDirectory(environment: [String: String], runningAsRoot: Bool = false) -> String {
+        insideInbox(inbox.failedDir ?? Inbox.defaultFailedDir, environment: environment, runningAsRoot: runningAsRoot)
     }
 
-    private func insideInbox(_ path: String, environment: [String: String]) -> String {
+    private func insideInbox(_ path: String, environment: [String: String], runningAsRoot: Bool) -> String {
         let expanded = Self.expandingHome(path, environment: environment)
         if expanded.hasPrefix("/") { return expanded }
-        return Self.joining(inboxDirectory(environment: environment), expanded)
+        return Self.joining(inboxDirectory(environment: environment, runningAsRoot: runningAsRoot), expanded)
     }
 
     /// `path` with a leading `~` or `~/` replaced by `$HOME` (when it is set).
