@@ -21,6 +21,7 @@ enum TestDatabase {
     private static let started: Result<Void, any Error> = Result { try cluster.start(logger: logger) }
 
     /// Runs `body` with the connection string of a new, empty database, dropped afterwards.
+    @discardableResult
     static func withDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
         try started.get()
         let name = "test_\(UUID().uuidString.prefix(8).lowercased())_\(UInt32.random(in: 0...UInt32.max))"
@@ -37,6 +38,7 @@ enum TestDatabase {
     }
 
     /// Runs `body` with a connection to a new, empty database.
+    @discardableResult
     static func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await withDatabase { conninfo in
             let connection = try await PostgresConnection.connect(conninfo, logger: logger)
