@@ -10,7 +10,8 @@
 ///
 /// The header (`OFXHEADER:100 ...` or `<?OFX ...?>`) is not required and its `CHARSET` is not
 /// trusted: each field is UTF-8 when its bytes are valid UTF-8, else Windows-1252. Memory holds one
-/// `STMTTRN` at a time. Investment statements (`INVSTMTRS`) are refused, not skipped.
+/// `STMTTRN` at a time. Investment statements (`INVSTMTRS`) are refused, not skipped. Several
+/// OFX documents one after the other in one file are read in turn.
 public struct OFXReader<Source: ByteSource>: StatementReader {
     private struct Field {
         var value: String
@@ -42,6 +43,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
     private var queue: [StatementEvent] = []
     private var queueHead = 0
     private var done = false
+    private var insideRoot = false
 
     private var stack: [(name: String, line: Int)] = []
     private var openTag: (name: String, line: Int)?
@@ -59,7 +61,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
         self.tokenizer = MarkupTokenizer(source)
     }
 
-    /// The next event, or nil after `</OFX>`.
+    /// The next event, or nil at the end of the file.
     /// - Throws: `StatementError` for a bad amount or date, a truncated file, or a file that is
     ///   not OFX, naming the line and the field (`TRNAMT`, `DTPOSTED`, ...).
     public mutating func next() throws(StatementError) -> StatementEvent? {
@@ -76,6 +78,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
             if done { return nil }
             guard let token = try tokenizer.next() else {
                 try finish()
+                done = true
                 return nil
             }
             try handle(token)
@@ -89,13 +92,17 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
         case .start(let rawName, _, let selfClosing, let line):
             lastLine = line
             let name = rawName.uppercased()
-            guard seenRoot else {
+            guard insideRoot else {
+                // Before the first <OFX> (or between concatenated OFX documents) only <OFX> may start.
                 guard name == "OFX" else {
                     throw StatementError(
                         line: line, field: rawName,
-                        message: "expected <OFX> as the first element: this is not an OFX file")
+                        message: seenRoot
+                            ? "unexpected <\(rawName)> after </OFX>"
+                            : "expected <OFX> as the first element: this is not an OFX file")
                 }
                 seenRoot = true
+                insideRoot = true
                 openTag = (name, line)
                 return
             }
@@ -132,7 +139,6 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
             while stack.count > index {
                 let closed = stack.removeLast()
                 try endAggregate(closed.name)
-                if done { return }
             }
         }
     }
@@ -141,6 +147,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
         guard seenRoot else {
             throw StatementError(line: nil, field: "OFX", message: "no <OFX> element: this is not an OFX file")
         }
+        guard insideRoot else { return }
         let open = stack.last?.name ?? openTag?.name ?? "OFX"
         throw StatementError(
             line: lastLine, field: open,
@@ -195,7 +202,9 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
             }
             statement = nil
         case "OFX":
-            done = true
+            insideRoot = false
+            openTag = nil
+            closableLeaf = nil
         default:
             break
         }

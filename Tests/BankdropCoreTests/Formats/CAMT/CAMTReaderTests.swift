@@ -313,3 +313,24 @@ struct CAMTReaderTests {
         }
     }
 }
+
+extension CAMTReaderTests {
+    @Test("streams a generated file of 20,000 entries")
+    func streaming() throws {
+        let parts = Self.document(Self.statement("SPLIT")).split(separator: "SPLIT").map(String.init)
+        let source = GeneratedByteSource(header: parts[0], count: 20_000, footer: parts[1]) { index in
+            Self.entry(refs: "<AcctSvcrRef>R\(index)</AcctSvcrRef>", details: Self.details(creditor: "Shop")) + "\n"
+        }
+        var reader = CAMTReader(source)
+        var count = 0
+        var sum = Amount.zero
+        while let event = try reader.next() {
+            if case .transaction(let transaction) = event {
+                count += 1
+                sum = sum + transaction.amount
+            }
+        }
+        #expect(count == 20_000)
+        #expect(sum == Amount(units: -25_000_000, scale: 2))
+    }
+}

@@ -268,3 +268,25 @@ struct MT940ReaderTests {
         #expect(MT940Values.entryDate(mmdd: entry, near: valueDate) == LocalDate(iso: booking))
     }
 }
+
+extension MT940ReaderTests {
+    @Test("streams a generated file of 20,000 transactions")
+    func streaming() throws {
+        let parts = Self.statement("SPLIT").split(separator: "SPLIT").map(String.init)
+        let source = GeneratedByteSource(header: parts[0], count: 20_000, footer: parts[1]) { index in
+            ":61:2401020102DR0,01NTRFNONREF//\(index)\n:86:166?00X?20Coffee?32Caf\n?33e\n"
+        }
+        var reader = MT940Reader(source)
+        var count = 0
+        var sum = Amount.zero
+        while let event = try reader.next() {
+            if case .transaction(let transaction) = event {
+                count += 1
+                sum = sum + transaction.amount
+                #expect(transaction.payee == "Cafe")
+            }
+        }
+        #expect(count == 20_000)
+        #expect(sum == Amount(units: -20_000, scale: 2))
+    }
+}

@@ -315,3 +315,48 @@ struct OFXReaderTests {
         }
     }
 }
+
+extension OFXReaderTests {
+    @Test("streams a generated file of 20,000 transactions")
+    func streaming() throws {
+        let header =
+            String(Self.sgml("").split(separator: "</BANKMSGSRSV1>")[0])
+            + "<STMTTRNRS><TRNUID>1<STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>1<ACCTID>BIG</BANKACCTFROM><BANKTRANLIST>\n"
+        let source = GeneratedByteSource(
+            header: header, count: 20_000, footer: "</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>\n"
+        ) { index in
+            "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240101<TRNAMT>-0.01<FITID>\(index)<NAME>Coffee &amp; cake</STMTTRN>\n"
+        }
+        var reader = OFXReader(source)
+        var count = 0
+        var sum = Amount.zero
+        while let event = try reader.next() {
+            if case .transaction(let transaction) = event {
+                count += 1
+                sum = sum + transaction.amount
+            }
+        }
+        #expect(count == 20_000)
+        #expect(sum == Amount(units: -20_000, scale: 2))
+    }
+}
+
+extension OFXReaderTests {
+    @Test("reads OFX documents concatenated in one file in turn")
+    func concatenated() throws {
+        let first = Self.sgml(Self.statement(Self.transaction(fitid: "A"), id: "111"))
+        let second = Self.sgml(Self.statement(Self.transaction(fitid: "B"), id: "222"))
+        let events = try readAll(OFXReader(InMemoryByteSource(first + "\n" + second)))
+        #expect(Self.transactions(events).map(\.bankID) == ["A", "B"])
+        let accounts = events.compactMap { if case .account(let a) = $0 { a.identifier } else { nil } }
+        #expect(accounts == ["111", "222"])
+    }
+
+    @Test("refuses markup after </OFX> that starts no new document")
+    func trailingMarkup() throws {
+        let text = Self.sgml(Self.statement(Self.transaction())) + "<STMTTRN><TRNAMT>5</STMTTRN>\n"
+        let error = try #require(throws: StatementError.self) { try readAll(OFXReader(InMemoryByteSource(text))) }
+        #expect(error.line == 13)
+        #expect(error.field == "STMTTRN")
+    }
+}
