@@ -91,8 +91,8 @@ struct CAMTReaderTests {
                         value: "<ValDt><DtTm>2024-01-16T00:10:00+14:00</DtTm></ValDt>")),
                 version: "08"), amount: "-12.50", valueDate: "2024-01-16"),
         Quirk(
-            name: "prefixed namespace",
-            text: document(statement(entry()), root: "ns2:Document").replacing(
+            name: "prefixed namespace, version 04",
+            text: document(statement(entry()), version: "04", root: "ns2:Document").replacing(
                 "xmlns=", with: "xmlns:ns2="), amount: "-12.50"),
         Quirk(
             name: "three decimals are kept",
