@@ -80,6 +80,8 @@ struct CAMTReaderTests {
 
     static let quirks: [Quirk] = [
         Quirk(name: "debit is money out", text: document(statement(entry())), amount: "-12.50"),
+        Quirk(
+            name: "UTF-8 BOM before the declaration", text: "\u{FEFF}" + document(statement(entry())), amount: "-12.50"),
         Quirk(name: "credit is money in", text: document(statement(entry(indicator: "CRDT"))), amount: "12.50"),
         Quirk(
             name: "version 08 with Sts/Cd and BookgDt/DtTm as written",

@@ -122,6 +122,10 @@ struct MT940ReaderTests {
             "{1:F01TESTDEFFAXXX0000000000}{2:O9401200240102TESTDEFFAXXX00000000002401021200N}{4:\n"
                 + statement(":61:240102D2,NTRFNONREF\n").replacing("-\n", with: "-}{5:{CHK:123456789ABC}}\n"),
             date: "2024-01-02", valueDate: "2024-01-02", amount: "-2.00"),
+        Quirk(
+            name: "UTF-8 BOM before :20:",
+            bytes: [0xEF, 0xBB, 0xBF] + Array(statement(":61:240102D2,NTRFNONREF\n").utf8), date: "2024-01-02",
+            valueDate: "2024-01-02", amount: "-2.00"),
         quirk(
             "bank header lines before :20:", "ABNANL2A\n940\nABNANL2A\n" + statement(":61:240102D2,NTRFNONREF\n"),
             date: "2024-01-02", valueDate: "2024-01-02", amount: "-2.00"),

@@ -61,6 +61,10 @@ struct OFXReaderTests {
             bytes: Array(("\n\r\n  \n" + sgml(statement(transaction()))).utf8), date: "2024-01-15", amount: "-1.00",
             payee: "Shop"),
         Quirk(
+            name: "UTF-8 BOM before the header",
+            bytes: [0xEF, 0xBB, 0xBF] + Array(sgml(statement(transaction())).utf8),
+            date: "2024-01-15", amount: "-1.00", payee: "Shop"),
+        Quirk(
             name: "no header at all", bytes: Array(sgml(statement(transaction()), header: "\r\n\r\n").utf8),
             date: "2024-01-15", amount: "-1.00", payee: "Shop"),
         Quirk(
