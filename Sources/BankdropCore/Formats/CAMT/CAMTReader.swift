@@ -229,6 +229,7 @@ public struct CAMTReader<Source: ByteSource>: StatementReader {
     }
 
     private mutating func leaf(_ name: String, value: String, line: Int) throws(StatementError) {
+        guard camtLeafNames.contains(name) else { return }
         if balance != nil {
             if at("Bal", "Tp", "CdOrPrtry", "Cd") {
                 balance?.code = value
@@ -409,8 +410,8 @@ public struct CAMTReader<Source: ByteSource>: StatementReader {
 
     /// `urn:...:Document` and `ns2:Document` both name `Document`.
     private static func localName(_ name: String) -> String {
-        guard let colon = name.lastIndex(of: ":") else { return name }
-        return String(name[name.index(after: colon)...])
+        guard let colon = name.utf8.lastIndex(of: UInt8(ascii: ":")) else { return name }
+        return String(name[name.utf8.index(after: colon)...])
     }
 
     /// An ISO 20022 amount: unsigned digits with an optional `.` and fraction (the sign is in
@@ -452,3 +453,9 @@ public struct CAMTReader<Source: ByteSource>: StatementReader {
         return date
     }
 }
+
+/// The leaf elements the CAMT reader takes anything from (a quick filter before path matching).
+private let camtLeafNames: Set<String> = [
+    "Cd", "Amt", "CdtDbtInd", "Dt", "DtTm", "Sts", "AcctSvcrRef", "NtryRef", "AddtlNtryInf", "Nm", "Ustrd",
+    "AddtlTxInf", "Ref", "IBAN", "Id", "Ccy", "BIC", "BICFI",
+]

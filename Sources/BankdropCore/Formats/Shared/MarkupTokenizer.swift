@@ -30,6 +30,9 @@ struct MarkupTokenizer<Source: ByteSource> {
     private var input: ByteInput<Source>
     private var tagPending = false
     private var tagPendingLine = 1
+    private var tagBytes: [UInt8] = []
+    private var nameBytes: [UInt8] = []
+    private var tagLine = 1
     /// Longest text run accepted, in bytes.
     let maximumTextLength: Int
     /// Longest tag accepted, in bytes.
@@ -113,106 +116,104 @@ struct MarkupTokenizer<Source: ByteSource> {
     // MARK: - Tags
 
     /// Reads a start or end tag whose `<` is already consumed.
+    ///
+    /// The tag's bytes collect in `tagBytes` (kept for error messages and the length limit) and
+    /// names in `nameBytes`; both buffers are reused from tag to tag.
     private mutating func readTag(line: Int) throws(StatementError) -> MarkupToken {
-        var seen: [UInt8] = [UInt8(ascii: "<")]
+        tagBytes.removeAll(keepingCapacity: true)
+        tagBytes.append(UInt8(ascii: "<"))
+        tagLine = line
         if try input.peek() == UInt8(ascii: "/") {
-            _ = try input.next()
-            seen.append(UInt8(ascii: "/"))
-            let name = try readName(line: line, seen: &seen)
-            try skipWhitespace(line: line, seen: &seen)
-            guard let close = try input.next() else { throw unterminated(seen, line: line, what: "tag") }
-            guard close == UInt8(ascii: ">") else { throw malformed(seen + [close], line: line) }
+            try take()
+            let name = try readName(line: line)
+            try skipWhitespace()
+            guard let close = try input.next() else { throw unterminated(tagBytes, line: line, what: "tag") }
+            guard close == UInt8(ascii: ">") else { throw malformed(tagBytes + [close], line: line) }
             return .end(name: name, line: line)
         }
-        let name = try readName(line: line, seen: &seen)
+        let name = try readName(line: line)
         var attributes: [MarkupAttribute] = []
         while true {
-            try skipWhitespace(line: line, seen: &seen)
-            guard let byte = try input.next() else { throw unterminated(seen, line: line, what: "tag") }
-            seen.append(byte)
+            try skipWhitespace()
+            guard let byte = try input.peek() else { throw unterminated(tagBytes, line: line, what: "tag") }
+            try take()
             if byte == UInt8(ascii: ">") {
                 return .start(name: name, attributes: attributes, selfClosing: false, line: line)
             }
             if byte == UInt8(ascii: "/") {
-                guard let close = try input.next() else { throw unterminated(seen, line: line, what: "tag") }
-                guard close == UInt8(ascii: ">") else { throw malformed(seen + [close], line: line) }
+                guard let close = try input.next() else { throw unterminated(tagBytes, line: line, what: "tag") }
+                guard close == UInt8(ascii: ">") else { throw malformed(tagBytes + [close], line: line) }
                 return .start(name: name, attributes: attributes, selfClosing: true, line: line)
             }
-            var nameBytes = [byte]
+            var attributeName = [byte]
             while let next = try input.peek(), !TextDecoding.isWhitespace(next),
                 next != UInt8(ascii: "="), next != UInt8(ascii: ">"), next != UInt8(ascii: "/")
             {
-                _ = try input.next()
-                nameBytes.append(next)
-                seen.append(next)
-                try checkTagLength(seen, line: line)
+                try take()
+                attributeName.append(next)
             }
-            try skipWhitespace(line: line, seen: &seen)
+            try skipWhitespace()
             var value = ""
             if try input.peek() == UInt8(ascii: "=") {
-                _ = try input.next()
-                seen.append(UInt8(ascii: "="))
-                try skipWhitespace(line: line, seen: &seen)
+                try take()
+                try skipWhitespace()
                 var valueBytes: [UInt8] = []
                 if let quote = try input.peek(), quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                    _ = try input.next()
-                    seen.append(quote)
+                    try take()
                     while true {
-                        guard let next = try input.next() else { throw unterminated(seen, line: line, what: "tag") }
-                        seen.append(next)
-                        try checkTagLength(seen, line: line)
+                        guard let next = try input.peek() else {
+                            throw unterminated(tagBytes, line: line, what: "tag")
+                        }
+                        try take()
                         if next == quote { break }
                         valueBytes.append(next)
                     }
                 } else {
                     // SGML allows unquoted attribute values.
                     while let next = try input.peek(), !TextDecoding.isWhitespace(next), next != UInt8(ascii: ">") {
-                        _ = try input.next()
-                        seen.append(next)
+                        try take()
                         valueBytes.append(next)
-                        try checkTagLength(seen, line: line)
                     }
                 }
                 value = Self.decodeEntities(TextDecoding.string(valueBytes))
             }
-            attributes.append(MarkupAttribute(name: TextDecoding.string(nameBytes), value: value))
+            attributes.append(MarkupAttribute(name: TextDecoding.string(attributeName), value: value))
         }
     }
 
-    private mutating func readName(line: Int, seen: inout [UInt8]) throws(StatementError) -> String {
-        var bytes: [UInt8] = []
+    private mutating func readName(line: Int) throws(StatementError) -> String {
+        nameBytes.removeAll(keepingCapacity: true)
         while let byte = try input.peek(), !TextDecoding.isWhitespace(byte), byte != UInt8(ascii: ">"),
             byte != UInt8(ascii: "/"), byte != UInt8(ascii: "<")
         {
-            _ = try input.next()
-            bytes.append(byte)
-            seen.append(byte)
-            try checkTagLength(seen, line: line)
+            try take()
+            nameBytes.append(byte)
         }
-        guard let first = bytes.first else {
-            if try input.peek() == nil { throw unterminated(seen, line: line, what: "tag") }
-            throw malformed(seen, line: line)
+        guard let first = nameBytes.first else {
+            if try input.peek() == nil { throw unterminated(tagBytes, line: line, what: "tag") }
+            throw malformed(tagBytes, line: line)
         }
         let isNameStart =
             (first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
             || (first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z"))
             || first == UInt8(ascii: "_") || first == UInt8(ascii: ":") || first >= 0x80
-        guard isNameStart else { throw malformed(seen, line: line) }
-        return TextDecoding.string(bytes)
+        guard isNameStart else { throw malformed(tagBytes, line: line) }
+        return TextDecoding.string(nameBytes)
     }
 
-    private mutating func skipWhitespace(line: Int, seen: inout [UInt8]) throws(StatementError) {
+    private mutating func skipWhitespace() throws(StatementError) {
         while let byte = try input.peek(), TextDecoding.isWhitespace(byte) {
-            _ = try input.next()
-            seen.append(byte)
-            try checkTagLength(seen, line: line)
+            try take()
         }
     }
 
-    private func checkTagLength(_ seen: [UInt8], line: Int) throws(StatementError) {
-        guard seen.count > maximumTagLength else { return }
+    /// Consumes the next byte (known to exist) into `tagBytes`, enforcing the tag length limit.
+    private mutating func take() throws(StatementError) {
+        guard let byte = try input.next() else { return }
+        tagBytes.append(byte)
+        guard tagBytes.count > maximumTagLength else { return }
         throw StatementError(
-            line: line, value: TextDecoding.string(seen.prefix(40)),
+            line: tagLine, value: TextDecoding.string(tagBytes.prefix(40)),
             message: "tag longer than \(maximumTagLength) bytes")
     }
 

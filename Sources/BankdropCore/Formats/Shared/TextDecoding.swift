@@ -7,6 +7,8 @@
 enum TextDecoding {
     /// Decodes `bytes` as UTF-8 if valid, else as Windows-1252. Strips a leading UTF-8 BOM.
     static func string(_ bytes: some Collection<UInt8>) -> String {
+        // Fast path: ASCII is the same in both encodings and needs no validation.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         var slice = Array(bytes)[...]
         if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
         if let text = String(validating: slice, as: UTF8.self) { return text }
@@ -48,6 +50,10 @@ enum TextDecoding {
 
     /// `text` without leading and trailing whitespace (including NBSP and other Unicode spaces).
     static func trimmed(_ text: some StringProtocol) -> String {
+        let utf8 = Substring(text).utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return String(text)  // nothing to trim: the common case
+        }
         var scalars = Substring(text).unicodeScalars[...]
         while let first = scalars.first, first.properties.isWhitespace { scalars = scalars.dropFirst() }
         while let last = scalars.last, last.properties.isWhitespace { scalars = scalars.dropLast() }

@@ -64,3 +64,14 @@ struct MarkupTokenizerTests {
         #expect(error.line == 1)
     }
 }
+
+extension MarkupTokenizerTests {
+    @Test("refuses a tag longer than the limit, at the line where the tag starts")
+    func longTag() throws {
+        let text = "\n<a " + String(repeating: "b=\"1\"\n", count: 50) + ">"
+        var tokenizer = MarkupTokenizer(InMemoryByteSource(text), maximumTagLength: 100)
+        let error = try #require(throws: StatementError.self) { try tokenizer.next() }
+        #expect(error.line == 2)
+        #expect(error.value?.hasPrefix("<a b=") == true)
+    }
+}
