@@ -126,7 +126,10 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
             if let open = openTag {
                 openTag = nil
                 try leaf(open.name, value: "", line: open.line)
-                if open.name == name { return }
+                if open.name == name {
+                    if name == "OFX" { insideRoot = false }  // an empty <OFX></OFX>
+                    return
+                }
             }
             if closableLeaf == name {
                 closableLeaf = nil

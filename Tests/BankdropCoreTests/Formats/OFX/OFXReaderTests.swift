@@ -364,3 +364,10 @@ extension OFXReaderTests {
         #expect(error.field == "STMTTRN")
     }
 }
+
+extension OFXReaderTests {
+    @Test("an empty OFX document yields nothing and is not truncated")
+    func emptyDocument() throws {
+        #expect(try readAll(OFXReader(InMemoryByteSource("OFXHEADER:100\n\n<OFX></OFX>\n"))).isEmpty)
+    }
+}
