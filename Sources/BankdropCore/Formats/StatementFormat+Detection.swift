@@ -10,10 +10,14 @@ extension StatementFormat {
     /// - Parameters:
     ///   - prefix: the first bytes of the file; 4 KiB is plenty.
     ///   - fileExtension: the extension with or without the dot, any case; nil when there is none.
-    /// - Returns: nil when nobody can read it: empty, NUL bytes, binary (PDF, ZIP, images).
+    /// - Returns: nil when nobody can read it: empty, NUL bytes, binary (PDF, ZIP, images). Text
+    ///   in UTF-16 with a byte order mark is looked at as the text it is.
     public static func detect(prefix: [UInt8], fileExtension: String?) -> StatementFormat? {
         var bytes = prefix[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            bytes = Detection.utf8(fromUTF16: bytes)[...]
+        }
         guard !bytes.isEmpty, !bytes.contains(0), !Detection.isBinary(bytes) else { return nil }
         let lower = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
         let start = lower.drop { TextDecoding.isWhitespace($0) || $0 == 0x01 || $0 == 0x03 }
@@ -38,6 +42,22 @@ extension StatementFormat {
 
 /// The content checks behind ``StatementFormat/detect(prefix:fileExtension:)``.
 private enum Detection {
+    /// The UTF-8 of UTF-16 text that starts with its byte order mark (a unit cut at the end of
+    /// the prefix is dropped).
+    static func utf8(fromUTF16 bytes: ArraySlice<UInt8>) -> [UInt8] {
+        let bigEndian = bytes.first == 0xFE
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = bytes.startIndex + 2
+        while index + 1 < bytes.endIndex {
+            let first = UInt16(bytes[index])
+            let second = UInt16(bytes[index + 1])
+            units.append(bigEndian ? first << 8 | second : second << 8 | first)
+            index += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
+    }
+
     static func format(ofExtension fileExtension: String?) -> StatementFormat? {
         guard var name = fileExtension?.lowercased() else { return nil }
         if name.hasPrefix(".") { name.removeFirst() }

@@ -126,6 +126,12 @@ struct MT940ReaderTests {
             name: "UTF-8 BOM before :20:",
             bytes: [0xEF, 0xBB, 0xBF] + Array(statement(":61:240102D2,NTRFNONREF\n").utf8), date: "2024-01-02",
             valueDate: "2024-01-02", amount: "-2.00"),
+        Quirk(
+            name: "UTF-16LE with BOM",
+            bytes: [0xFF, 0xFE]
+                + statement(":61:240102D2,NTRFNONREF\n:86:166?32Gr\u{F6}\u{DF}e\n").utf16.flatMap {
+                    [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+                }, date: "2024-01-02", valueDate: "2024-01-02", amount: "-2.00", payee: "Gr\u{F6}\u{DF}e"),
         quirk(
             "bank header lines before :20:", "ABNANL2A\n940\nABNANL2A\n" + statement(":61:240102D2,NTRFNONREF\n"),
             date: "2024-01-02", valueDate: "2024-01-02", amount: "-2.00"),
