@@ -149,7 +149,7 @@ struct MigrationTests {
     @Test("migrate baseline refuses a database without the old tables")
     func baselineNeedsTables() async throws {
         try await TestDatabase.withConnection { connection in
-            try await connection.run { conn in
+            await connection.run { conn in
                 #expect(throws: MigrationError.self) { try migrator.baseline(on: conn) }
             }
         }

@@ -64,7 +64,7 @@ public actor PostgresConnection {
     }
 
     /// Runs `body` on the connection's thread with synchronous access to the connection.
-    public func run<T: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> T) throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> T) rethrows -> T {
         try body(self)
     }
 
