@@ -36,5 +36,11 @@ public struct ImportSummary: Sendable, Hashable {
         public var name: String
         public var read: Int
         public var inserted: Int
+
+        public init(name: String, read: Int, inserted: Int) {
+            self.name = name
+            self.read = read
+            self.inserted = inserted
+        }
     }
 }

@@ -138,7 +138,6 @@ public final class Importer: Sendable {
     }
 
     private struct LoadFacts: Sendable {
-        var importID: Int64
         var accounts: [RowPreparer<AnyStatementReader>.AccountFacts]
         var years: Set<Int>
         var rowsRead: Int
@@ -151,8 +150,8 @@ public final class Importer: Sendable {
         let settings = self.settings
         let fallback = fallbackAccount(for: source)
         let host = settings.host
-        // Phase 1, one transaction opened on the load connection: lock the hash, record the import
-        // as running, stream the parsed rows into staging.
+        // Phase 1, one transaction opened on the load connection: lock the hash, stream the parsed
+        // rows into a temporary staging table. Nothing shared is written yet.
         let facts: LoadFacts = try await connection.run { conn in
             try conn.execute("BEGIN", operation: "BEGIN")
             do {
@@ -161,8 +160,6 @@ public final class Importer: Sendable {
                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(FileDigest.hex(digest))],
                     operation: "lock file hash")
                 if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
-                let importID = try Self.insertRunning(
-                    source, digest: digest, size: size, format: format, host: host, started: started, on: conn)
                 try conn.execute(Self.stagingTableSQL, operation: "CREATE staging table")
                 var preparer = RowPreparer(
                     reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
@@ -170,7 +167,7 @@ public final class Importer: Sendable {
                 try conn.copy(Self.stagingCopySQL, operation: "COPY transactions_staging") { writer in
                     while let row = try preparer.next() { try Self.write(row, to: &writer) }
                 }
-                return LoadFacts(importID: importID, accounts: preparer.accounts, years: preparer.years, rowsRead: preparer.rowCount)
+                return LoadFacts(accounts: preparer.accounts, years: preparer.years, rowsRead: preparer.rowCount)
             } catch {
                 conn.rollbackQuietly()
                 throw error
@@ -179,11 +176,15 @@ public final class Importer: Sendable {
         let summary: ImportSummary
         do {
             // Phase 2, on the side connection and committed at once: accounts and partitions. Harmless
-            // if this import rolls back, and the load transaction never holds their locks.
+            // if this import rolls back. It must come before the load transaction writes import_logs
+            // or transactions: a new partition's foreign keys lock import_logs and accounts, and the
+            // side connection would wait for the load transaction that waits for it.
             try await sideConnection.run { try Self.ensureAccountsAndPartitions(facts, on: $0) }
-            // Phase 3: deduplicate into the partitioned table, record the counts, COMMIT.
+            // Phase 3: the import record, the rows deduplicated into the partitioned table, the counts, COMMIT.
             summary = try await connection.run { conn in
-                let summary = try Self.finish(facts, format: format, digest: digest, on: conn)
+                let importID = try Self.insertRunning(
+                    source, digest: digest, size: size, format: format, host: host, started: started, on: conn)
+                let summary = try Self.finish(facts, importID: importID, format: format, digest: digest, on: conn)
                 try conn.execute("COMMIT", operation: "COMMIT")
                 return summary
             }
@@ -248,7 +249,7 @@ public final class Importer: Sendable {
     }
 
     private static func finish(
-        _ facts: LoadFacts, format: StatementFormat, digest: [UInt8], on conn: isolated PostgresConnection
+        _ facts: LoadFacts, importID: Int64, format: StatementFormat, digest: [UInt8], on conn: isolated PostgresConnection
     ) throws -> ImportSummary {
         let counts = try conn.query(
             """
@@ -264,21 +265,22 @@ public final class Importer: Sendable {
             )
             SELECT a.name, count(i.account_id) FROM accounts a JOIN inserted i ON i.account_id = a.id GROUP BY a.name
             """,
-            [.int(facts.importID)], operation: "INSERT INTO transactions"
+            [.int(importID)], operation: "INSERT INTO transactions"
         ).rows
         var inserted: [String: Int] = [:]
         for row in counts { if let name = row[0] { inserted[name] = Int(row[1] ?? "0") ?? 0 } }
         let total = inserted.values.reduce(0, +)
         try conn.query(
             """
-            UPDATE import_logs SET status = 'succeeded', rows_read = $2, rows_inserted = $3, transaction_count = $3,
-                   rows_duplicate = $2 - $3, accounts = $4::text[], finished_at = clock_timestamp()
+            UPDATE import_logs SET status = 'succeeded', rows_read = $2::int, rows_inserted = $3::int,
+                   transaction_count = $3::int, rows_duplicate = $2::int - $3::int, accounts = $4::text[],
+                   finished_at = clock_timestamp()
             WHERE id = $1
             """,
-            [.int(facts.importID), .int(facts.rowsRead), .int(total), .text(postgresArray(facts.accounts.map(\.name)))],
+            [.int(importID), .int(facts.rowsRead), .int(total), .text(postgresArray(facts.accounts.map(\.name)))],
             operation: "UPDATE import_logs")
         return ImportSummary(
-            importID: facts.importID, format: format, rowsRead: facts.rowsRead, rowsInserted: total,
+            importID: importID, format: format, rowsRead: facts.rowsRead, rowsInserted: total,
             accounts: facts.accounts.map { .init(name: $0.name, read: $0.transactionCount, inserted: inserted[$0.name] ?? 0) },
             sha256: FileDigest.hex(digest))
     }

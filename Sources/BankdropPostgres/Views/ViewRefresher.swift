@@ -17,12 +17,13 @@ public enum ViewRefresher {
     ///   - trigger: why (`import`, `manual`, `agent`), stored with the record.
     ///   - host: the machine, stored with the record.
     public static func refresh(trigger: String, host: String, on connection: isolated PostgresConnection) throws -> Record {
+        let id = try connection.query(
+            "SELECT refresh_materialized_views($1, $2)", [.text(trigger), .text(host)], operation: "refresh_materialized_views"
+        ).scalar()
+        // A second statement: the function's own record is not visible to the statement that ran it.
         let row = try connection.query(
-            """
-            WITH done AS (SELECT refresh_materialized_views($1, $2) AS id)
-            SELECT r.id, r.duration_ms, r.covered_import_id FROM done JOIN view_refreshes r USING (id)
-            """,
-            [.text(trigger), .text(host)], operation: "refresh_materialized_views"
+            "SELECT id, duration_ms, covered_import_id FROM view_refreshes WHERE id = $1", [.optional(id)],
+            operation: "read view_refreshes"
         ).rows.first
         guard let row, let id = row[0].flatMap({ Int64($0) }) else {
             throw PostgresError(operation: "refresh_materialized_views", sqlState: nil, message: "no refresh record returned")
