@@ -354,6 +354,43 @@ struct InboxWatcherTests {
         try await withWatcher(inbox: inbox.path) { _, _ in }
     }
 
+    @Test(
+        "a start whose inotify descriptor would be above FD_SETSIZE is refused, not a memory corruption",
+        .enabled(if: Self.descriptorLimit > 2048))
+    func descriptorAboveSelectLimit() async throws {
+        let inbox = try TemporaryFolder()
+        let logger = Logger(label: "bankdrop.inbox.tests")
+        var filler: [Int32] = []
+        defer { for fd in filler { close(fd) } }
+        var refusal: InboxWatcherError?
+        // Other suites run in parallel and may free a low descriptor meanwhile: try a few times.
+        for _ in 0..<5 where refusal == nil {
+            while true {
+                let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                try #require(fd >= 0)
+                filler.append(fd)
+                if fd >= 1024 { break }
+            }
+            do {
+                let watcher = try await InboxWatcher.start(inbox: inbox.path, logger: logger)
+                await watcher.stop()
+            } catch {
+                refusal = error
+            }
+        }
+        let error = try #require(refusal)
+        #expect(error.errno == EMFILE)
+        #expect(error.description.contains("FD_SETSIZE"))
+        for fd in filler { close(fd) }
+        filler.removeAll()
+        try await withWatcher(inbox: inbox.path) { _, _ in }
+    }
+
+    static let descriptorLimit: rlim_t = {
+        var limit = rlimit()
+        return getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? limit.rlim_cur : 0
+    }()
+
     @Test("stop ends the event stream")
     func stopEndsStream() async throws {
         let inbox = try TemporaryFolder()

@@ -26,6 +26,9 @@ import Logging
 /// in global variables: a second ``start(inbox:excluding:logger:options:)`` while one runs throws
 /// ``InboxWatcherError/Reason/alreadyRunning``. ``stop()`` releases everything, after which a new
 /// watcher can start.
+///
+/// libinotifytools waits with `select(2)`, so its descriptor must be below 1024: start the watcher
+/// before the process opens hundreds of files (a start that would go above fails with EMFILE).
 public final class InboxWatcher: Sendable {
     /// Tuning, mostly for tests.
     public struct Options: Sendable {

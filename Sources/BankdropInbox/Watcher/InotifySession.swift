@@ -15,6 +15,8 @@ final class InotifySession {
     private static let folderMask: Int32 = rootMask | IN_DONT_FOLLOW
     /// An event that says a watched folder itself is gone, moved or unmounted.
     private static let selfGone = UInt32(bitPattern: IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT)
+    /// `FD_SETSIZE`: select(2), used by libinotifytools, handles descriptors below it only.
+    private static let selectLimit: Int32 = 1024
     /// Most events discarded when draining libinotifytools' buffer before cleanup.
     private static let drainLimit = 1_000_000
 
@@ -119,6 +121,14 @@ final class InotifySession {
 
     /// Starts libinotifytools and watches the whole tree, root first.
     private func establish() -> Outcome {
+        // libinotifytools waits with select(2), which cannot watch a descriptor at or above
+        // FD_SETSIZE (1024): refuse rather than corrupt memory. inotify_init takes the lowest free
+        // descriptor, which this probe finds.
+        let probe = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if probe >= 0 { _ = close(probe) }
+        guard probe < Self.selectLimit else {
+            return .failed(.systemCall(name: "inotify_init (descriptor \(probe) is above FD_SETSIZE)", errno: EMFILE))
+        }
         guard inotifytools_initialize() != 0 else {
             let code = inotifytools_error()
             if code == EMFILE {
