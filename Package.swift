@@ -68,6 +68,7 @@ let package = Package(
         ),
 
         .testTarget(name: "BankdropCoreTests", dependencies: ["BankdropCore"]),
+        .testTarget(name: "BankdropInboxTests", dependencies: ["BankdropInbox", "BankdropCore"]),
         .testTarget(
             name: "BankdropPostgresTests",
             dependencies: ["BankdropPostgres", "BankdropAgent"]

@@ -1,2 +1,0 @@
-import BankdropCore
-import CInotifyTools
