@@ -1,6 +1,10 @@
 import BankdropCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The running agent's live state, published in the state directory for `bankdrop --status`.
 ///
 /// The agent rewrites it atomically (``write(to:)``) whenever something changes and at least every
@@ -95,7 +99,7 @@ public struct AgentState: Codable, Sendable, Hashable {
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(getpid()).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd)
         close(fd)
         guard written == data.count, synced == 0, rename(temporary.path, file.path) == 0 else {
