@@ -6,6 +6,8 @@ import TOMLKit
 /// so the schema cannot drift from what decoding reads.
 indirect enum ConfigurationSchema {
     case string
+    case strings
+    case boolean
     case seconds
     case decimal
     case table([String: ConfigurationSchema])
@@ -35,6 +37,19 @@ indirect enum ConfigurationSchema {
                                 keys(CategoryRule.CodingKeys.self, ["amount_min": .decimal, "amount_max": .decimal]))
                         ])),
                 "log": .table(keys(BankdropConfiguration.Log.CodingKeys.self)),
+                "csv": .table(
+                    keys(
+                        BankdropConfiguration.CSV.CodingKeys.self,
+                        [
+                            "profiles": .arrayOfTables(
+                                keys(
+                                    CSVProfile.CodingKeys.self,
+                                    [
+                                        "header_contains": .strings, "description_columns": .strings,
+                                        "optional_columns": .strings, "short_row_omits": .strings,
+                                        "account_from_preamble": .boolean, "negate_amounts": .boolean,
+                                    ]))
+                        ])),
             ]))
 
     /// Every key of `type`, a string unless `shapes` says otherwise.
@@ -48,6 +63,8 @@ indirect enum ConfigurationSchema {
     private var expectation: String {
         switch self {
         case .string: "a string"
+        case .strings: "an array of strings"
+        case .boolean: "true or false"
         case .seconds: "a number of seconds (like 2 or 0.5)"
         case .decimal: "a decimal amount as a string (like \"-12.50\")"
         case .table: "a table"
@@ -58,6 +75,8 @@ indirect enum ConfigurationSchema {
     private func accepts(_ type: TOMLType) -> Bool {
         switch self {
         case .string: type == .string
+        case .strings: type == .array
+        case .boolean: type == .bool
         case .seconds: type == .int || type == .double
         case .decimal: type == .string || type == .int
         case .table: type == .table
@@ -89,7 +108,7 @@ indirect enum ConfigurationSchema {
             for index in array.indices {
                 try ConfigurationSchema.table(keys).check(array[index], path: path + ["[#\(index + 1)]"], file: file)
             }
-        case .string, .seconds, .decimal:
+        case .string, .strings, .boolean, .seconds, .decimal:
             break
         }
     }

@@ -23,11 +23,14 @@ public struct BankdropConfiguration: Sendable, Hashable, Codable {
     public var categories: Categories
     /// `[log]`.
     public var log: Log
+    /// `[csv]`.
+    public var csv: CSV
 
     /// Creates a configuration; everything left out takes its default.
     public init(
         database: Database = Database(), inbox: Inbox = Inbox(), stateDir: String? = nil, refresh: Refresh = Refresh(),
-        qif: QIF = QIF(), accounts: Accounts = Accounts(), categories: Categories = Categories(), log: Log = Log()
+        qif: QIF = QIF(), accounts: Accounts = Accounts(), categories: Categories = Categories(), log: Log = Log(),
+        csv: CSV = CSV()
     ) {
         self.database = database
         self.inbox = inbox
@@ -37,13 +40,14 @@ public struct BankdropConfiguration: Sendable, Hashable, Codable {
         self.accounts = accounts
         self.categories = categories
         self.log = log
+        self.csv = csv
     }
 
     /// The top-level keys.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case database, inbox
         case stateDir = "state_dir"
-        case refresh, qif, accounts, categories, log
+        case refresh, qif, accounts, categories, log, csv
     }
 
     /// Decodes a configuration; a missing table is an empty one.
@@ -57,6 +61,7 @@ public struct BankdropConfiguration: Sendable, Hashable, Codable {
         accounts = try container.decodeIfPresent(Accounts.self, forKey: .accounts) ?? Accounts()
         categories = try container.decodeIfPresent(Categories.self, forKey: .categories) ?? Categories()
         log = try container.decodeIfPresent(Log.self, forKey: .log) ?? Log()
+        csv = try container.decodeIfPresent(CSV.self, forKey: .csv) ?? CSV()
     }
 }
 
@@ -297,6 +302,27 @@ extension BankdropConfiguration {
 
         /// The level names, for messages: `trace, debug, ...`.
         public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    }
+
+    /// `[csv]`: CSV layouts of banks bankdrop does not know yet.
+    public struct CSV: Sendable, Hashable, Codable {
+        /// `[[csv.profiles]]`: user profiles, tried before the built-in ones (docs/formats.md).
+        public var profiles: [CSVProfile]
+
+        /// Creates the table.
+        public init(profiles: [CSVProfile] = []) {
+            self.profiles = profiles
+        }
+
+        /// The keys of the table.
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case profiles
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            profiles = try container.decodeIfPresent([CSVProfile].self, forKey: .profiles) ?? []
+        }
     }
 
     /// `[log]`.

@@ -133,7 +133,7 @@ struct ConfigurationLoaderTests {
                 "[[accounts.rules]]\nglob = \"*\"\naccount = \"A\"\n[[accounts.rules]]\nglob = \"*\"\nacount = \"B\"\n",
                 "accounts.rules[#2].acount", "did you mean \"account\"?"
             ),
-            ("[csv]\nprofiles = []\n", "csv", "known keys: accounts, categories, database"),
+            ("[ofx]\ncharset = \"x\"\n", "ofx", "known keys: accounts, categories, csv, database"),
         ])
     func unknownKey(_ toml: String, _ key: String, _ hint: String) throws {
         let e = try error(toml)

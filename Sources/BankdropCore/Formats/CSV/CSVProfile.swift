@@ -59,7 +59,7 @@ public struct CSVProfile: Sendable, Hashable, Codable {
     public var negateAmounts: Bool
 
     /// The configuration keys.
-    public enum CodingKeys: String, CodingKey {
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case name
         case institution
         case headerContains = "header_contains"
