@@ -99,3 +99,16 @@ public struct AgentContext: Sendable {
         Migrator(migrations: try Migration.load(from: migrationsDirectory()), logger: logger)
     }
 }
+
+extension AgentContext {
+    /// The import pipeline's settings from the configuration.
+    /// - Parameter account: `--account`, for files that name no account.
+    public func importerSettings(account: String? = nil) -> Importer.Settings {
+        Importer.Settings(
+            account: account,
+            readerOptions: ReaderOptions(
+                csvProfiles: configuration.csv.profiles, qif: QIFOptions(dateOrder: configuration.qif.dateOrder?.readerOrder)),
+            categoryRules: configuration.categories.rules,
+            accountRules: configuration.accounts)
+    }
+}

@@ -198,6 +198,14 @@ extension BankdropConfiguration {
             }
             self = order
         }
+
+        /// The QIF reader's name for this order.
+        public var readerOrder: BankdropCore.QIFDateOrder {
+            switch self {
+            case .dmy: .dayMonthYear
+            case .mdy: .monthDayYear
+            }
+        }
     }
 
     /// `[qif]`: reading QIF files.
