@@ -61,8 +61,9 @@ let package = Package(
         .executableTarget(
             name: "bankdrop",
             dependencies: [
-                "BankdropAgent",
+                "BankdropAgent", "BankdropCore", "BankdropInbox", "BankdropPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

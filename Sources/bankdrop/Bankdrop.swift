@@ -7,5 +7,5 @@ struct Bankdrop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bankdrop",
         abstract: "Drop bank exports into a folder; get clean, deduplicated rows in PostgreSQL.",
-        subcommands: [ImportCommand.self, RefreshCommand.self, MigrateCommand.self, DatabaseCommand.self])
+        subcommands: [WatchCommand.self, ImportCommand.self, RefreshCommand.self, MigrateCommand.self, DatabaseCommand.self])
 }

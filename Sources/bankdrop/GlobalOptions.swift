@@ -19,8 +19,9 @@ struct GlobalOptions: ParsableArguments {
     var logLevel: String?
 
     /// Loads the configuration, bootstraps logging once, and returns the context.
-    func context(label: String = "bankdrop") throws -> AgentContext {
+    func context(label: String = "bankdrop", inbox: String? = nil) throws -> AgentContext {
         var flags = ConfigurationOverrides()
+        flags.inbox = inbox.map { URL(fileURLWithPath: $0).path }
         flags.databaseURL = database
         flags.stateDir = stateDir.map { URL(fileURLWithPath: $0).path }
         if let logLevel {

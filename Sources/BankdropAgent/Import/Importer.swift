@@ -342,3 +342,14 @@ func postgresArray(_ values: [String]) -> String {
     "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
         .joined(separator: ",") + "}"
 }
+
+extension Importer {
+    /// Whether both connections still work (after a transient failure the agent reconnects).
+    public var isHealthy: Bool {
+        get async {
+            let main = await connection.isHealthy
+            let side = await sideConnection.isHealthy
+            return main && side
+        }
+    }
+}
