@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tells systemd how the agent is doing: ready, a status line, watchdog pings, stopping,
@@ -153,7 +153,7 @@ public struct SystemdNotifier: Sendable, Hashable {
             microseconds <= UInt64(Int64.max)
         else { return nil }
         if let pid = environment["WATCHDOG_PID"], !pid.isEmpty, Int32(pid) != processID { return nil }
-        return .microseconds(Int64(microseconds / 2))
+        return .microseconds(Int64(max(1, microseconds / 2)))
     }
 
     /// `text` with line breaks replaced by spaces and NUL bytes removed.
