@@ -20,7 +20,9 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Option(help: "The account for files that do not name one.") var account: String?
     @Flag(help: "Show what would be imported; touch no database.") var dryRun = false
-    @Flag(help: "Print JSON instead of text.") var json = false
+    // --json is the root's OutputOptions, which ArgumentParser hands down (see Bankdrop).
+    @OptionGroup var output: OutputOptions
+    private var json: Bool { output.json }
     @Flag(help: "Move finished files to done/YYYY/MM/ or failed/ (with <name>.error.txt), as the agent does.")
     var move = false
     @Flag(help: "Do not refresh the summary views afterwards.") var noRefresh = false
