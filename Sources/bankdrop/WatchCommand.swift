@@ -25,7 +25,10 @@ struct WatchCommand: AsyncParsableCommand {
             context: context,
             options: InboxAgent.Options(
                 settle: configuration.inbox.settle,
-                refresh: .init(quiet: configuration.refresh.quiet, maxDelay: configuration.refresh.maxDelay)))
+                refresh: .init(quiet: configuration.refresh.quiet, maxDelay: configuration.refresh.maxDelay)),
+            // Taken from the environment and unset, so the embedded PostgreSQL server, which is
+            // linked with libsystemd, does not send its own READY=1 to the unit.
+            notifier: SystemdNotifier.takingProcessEnvironment())
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: AgentService(agent: agent))],
