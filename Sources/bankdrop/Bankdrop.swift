@@ -10,7 +10,7 @@ struct Bankdrop: AsyncParsableCommand {
         discussion: "bankdrop --status (or bankdrop status) tells whether all is well.\n" + StatusCommand.exitCodes,
         subcommands: [
             StatusCommand.self, WatchCommand.self, ImportCommand.self, RefreshCommand.self, MigrateCommand.self,
-            DatabaseCommand.self,
+            DatabaseCommand.self, GenerateCommand.self,
         ])
 
     @Flag(name: .long, help: "Show the status report (the same as `bankdrop status`); exit codes below.")
