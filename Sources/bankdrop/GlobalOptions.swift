@@ -15,13 +15,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "PostgreSQL connection string or URL; default: the embedded database. Env: BANKDROP_DATABASE_URL. Keep passwords in ~/.pgpass, not here.")
     var database: String?
 
+    @Option(name: .long, help: "The inbox folder (default: inbox.path from the configuration, else <state dir>/inbox). Env: BANKDROP_INBOX.")
+    var inbox: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
     /// Loads the configuration, bootstraps logging once, and returns the context.
     func context(label: String = "bankdrop", inbox: String? = nil) throws -> AgentContext {
         var flags = ConfigurationOverrides()
-        flags.inbox = inbox.map { URL(fileURLWithPath: $0).path }
+        flags.inbox = (inbox ?? self.inbox).map { URL(fileURLWithPath: $0).path }
         flags.databaseURL = database
         flags.stateDir = stateDir.map { URL(fileURLWithPath: $0).path }
         if let logLevel {
