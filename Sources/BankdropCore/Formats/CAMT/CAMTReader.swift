@@ -66,8 +66,7 @@ public struct CAMTReader<Source: ByteSource>: StatementReader {
     }
 
     private var tokenizer: MarkupTokenizer<Source>
-    private var queue: [StatementEvent] = []
-    private var queueHead = 0
+    private var queue = PendingEvents()
     private var done = false
 
     private var stack: [String] = []
@@ -95,15 +94,7 @@ public struct CAMTReader<Source: ByteSource>: StatementReader {
     ///   truncated XML, or a document that is not camt.053, naming the line and the element.
     public mutating func next() throws(StatementError) -> StatementEvent? {
         while true {
-            if queueHead < queue.count {
-                let event = queue[queueHead]
-                queueHead += 1
-                if queueHead == queue.count {
-                    queue.removeAll(keepingCapacity: true)
-                    queueHead = 0
-                }
-                return event
-            }
+            if let event = queue.popFirst() { return event }
             if done { return nil }
             guard let token = try tokenizer.next() else {
                 guard seenRoot else {

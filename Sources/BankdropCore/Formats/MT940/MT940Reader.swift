@@ -23,8 +23,7 @@ public struct MT940Reader<Source: ByteSource>: StatementReader {
     }
 
     private var lines: LineReader
-    private var queue: [StatementEvent] = []
-    private var queueHead = 0
+    private var queue = PendingEvents()
     private var finished = false
 
     private var fieldTag: String?
@@ -55,15 +54,7 @@ public struct MT940Reader<Source: ByteSource>: StatementReader {
     ///   and the tag.
     public mutating func next() throws(StatementError) -> StatementEvent? {
         while true {
-            if queueHead < queue.count {
-                let event = queue[queueHead]
-                queueHead += 1
-                if queueHead == queue.count {
-                    queue.removeAll(keepingCapacity: true)
-                    queueHead = 0
-                }
-                return event
-            }
+            if let event = queue.popFirst() { return event }
             if finished { return nil }
             if let line = try lines.next() {
                 try process(line)

@@ -40,8 +40,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
     }
 
     private var tokenizer: MarkupTokenizer<Source>
-    private var queue: [StatementEvent] = []
-    private var queueHead = 0
+    private var queue = PendingEvents()
     private var done = false
     private var insideRoot = false
 
@@ -66,15 +65,7 @@ public struct OFXReader<Source: ByteSource>: StatementReader {
     ///   not OFX, naming the line and the field (`TRNAMT`, `DTPOSTED`, ...).
     public mutating func next() throws(StatementError) -> StatementEvent? {
         while true {
-            if queueHead < queue.count {
-                let event = queue[queueHead]
-                queueHead += 1
-                if queueHead == queue.count {
-                    queue.removeAll(keepingCapacity: true)
-                    queueHead = 0
-                }
-                return event
-            }
+            if let event = queue.popFirst() { return event }
             if done { return nil }
             guard let token = try tokenizer.next() else {
                 try finish()
