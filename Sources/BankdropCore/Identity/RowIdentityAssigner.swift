@@ -38,7 +38,7 @@ public struct RowIdentityAssigner: Sendable {
     /// Occurrence state of one account.
     private struct AccountState: Sendable {
         var currentDate: LocalDate?
-        var counts: [[UInt8]: Int] = [:]
+        var counts: [BaseDigest: Int] = [:]
         var closedDates: Set<LocalDate> = []
     }
 
@@ -81,8 +81,9 @@ public struct RowIdentityAssigner: Sendable {
             state.currentDate = date
             state.counts.removeAll(keepingCapacity: true)
         }
-        let occurrence = state.counts[base, default: 0] + 1
-        state.counts[base] = occurrence
+        let baseDigest = BaseDigest(base)
+        let occurrence = state.counts[baseDigest, default: 0] + 1
+        state.counts[baseDigest] = occurrence
 
         var encoding = base
         Self.appendField(String(occurrence), to: &encoding)
@@ -160,5 +161,24 @@ public struct RowIdentityAssigner: Sendable {
 
     private static func digest(_ encoding: [UInt8]) -> RowKey {
         RowKey(digestBytes: SHA256.hash(data: encoding))
+    }
+
+    /// What occurrence counts are keyed by: the first 128 bits of SHA-256 over the base encoding,
+    /// held inline. Keying by the encoding itself cost a heap array of 128+ bytes per distinct row
+    /// (3.1 GB peak RSS for a 9M-row file in `.trackAll` mode); 128 bits keep collisions, which
+    /// would shift occurrence numbers, out of reach.
+    private struct BaseDigest: Hashable {
+        var high: UInt64
+        var low: UInt64
+
+        init(_ base: [UInt8]) {
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for (index, byte) in SHA256.hash(data: base).prefix(16).enumerated() {
+                if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+            }
+            self.high = high
+            self.low = low
+        }
     }
 }
