@@ -157,4 +157,49 @@ struct ImporterTests {
             #expect(try await Self.count("SELECT sum(transaction_count) FROM merchant_summary", db) == 100_000)
         }
     }
+
+    // Pins a fix: a file not grouped by date is loaded a second time with full occurrence
+    // tracking, and a duplicate or a refusal found on that second pass used to fall through to
+    // "retry later" (the rows here interleave their dates on purpose).
+    @Test("two importers on the same bytes at once import them once; on overlapping files they never duplicate a row")
+    func concurrentImporters() async throws {
+        var big = "date,amount,payee,description\n"
+        for i in 0..<20_000 { big += "2025-0\(1 + i % 9)-1\(i % 10),-\(i % 97).25,Shop \(i % 13),row \(i)\n" }
+        let file = MemoryFile("same.csv", big, account: "Checking")
+        try await Self.withImporter { (first: Importer, db: PostgresConnection) async throws in
+            let conninfo = try await db.run { try $0.query("SELECT 'dbname=' || current_database()").scalar() ?? "" }
+            let second = try await Importer.connect(
+                conninfo: TestDatabase.cluster.connectionString(database: String(conninfo.dropFirst("dbname=".count))),
+                settings: Importer.Settings(host: "second"), logger: TestDatabase.logger)
+            async let a = first.importFile(file)
+            async let b = second.importFile(file)
+            let outcomes = await [a, b]
+            let imported = outcomes.filter { if case .imported = $0 { true } else { false } }.count
+            let duplicates = outcomes.filter { $0.isDuplicateForTests }.count
+            #expect(imported == 1)
+            #expect(duplicates == 1, "\(outcomes)")
+            #expect(try await Self.count("SELECT count(*) FROM transactions", db) == 20_000)
+
+            // Overlapping files at once: every row once, whichever commits first.
+            var left = "date,amount,payee,description\n"
+            var right = "date,amount,payee,description\n"
+            for i in 0..<6_000 {
+                let row = "2026-0\(1 + i % 9)-2\(i % 8),-\(i % 89).10,Cafe \(i % 7),overlap \(i)\n"
+                if i < 4_000 { left += row }
+                if i >= 2_000 { right += row }
+            }
+            async let c = first.importFile(MemoryFile("left.csv", left, account: "Checking"))
+            async let d = second.importFile(MemoryFile("right.csv", right, account: "Checking"))
+            _ = await [c, d]
+            #expect(try await Self.count("SELECT count(*) FROM transactions WHERE date >= '2026-01-01'", db) == 6_000)
+            #expect(try await Self.count("SELECT sum(rows_inserted) FROM import_logs WHERE file_name IN ('left.csv', 'right.csv')", db) == 6_000)
+        }
+    }
+}
+
+extension ImportOutcome {
+    var isDuplicateForTests: Bool {
+        if case .duplicate = self { return true }
+        return false
+    }
 }

@@ -72,11 +72,15 @@ public final class Importer: Sendable {
                 return .refused(refusal, importID: try await recordFailure(source, digest, size, nil, refusal, started))
             }
             do {
-                return try await load(source, format: format, digest: digest, size: size, started: started, identityMode: .windowed)
-            } catch is RowIdentityError {
-                // Not grouped by date: count every row's occurrences instead (memory grows with the file).
-                logger.debug("Reloading with full occurrence tracking", metadata: ["file.name": "\(source.displayName)"])
-                return try await load(source, format: format, digest: digest, size: size, started: started, identityMode: .trackAll)
+                do {
+                    return try await load(
+                        source, format: format, digest: digest, size: size, started: started, identityMode: .windowed)
+                } catch is RowIdentityError {
+                    // Not grouped by date: count every row's occurrences instead (memory grows with the file).
+                    logger.debug("Reloading with full occurrence tracking", metadata: ["file.name": "\(source.displayName)"])
+                    return try await load(
+                        source, format: format, digest: digest, size: size, started: started, identityMode: .trackAll)
+                }
             } catch let refusal as ImportRefusal {
                 return .refused(refusal, importID: try await recordFailure(source, digest, size, format, refusal, started))
             } catch let duplicate as DuplicateDetected {
