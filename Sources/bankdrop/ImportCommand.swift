@@ -12,6 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Import statement files (or inbox-like folders) through the same pipeline as the agent.",
         discussion: """
             A folder is imported recursively; files in <folder>/<account>/ belong to that account.
+            On a terminal, a file that takes more than a second shows its progress on standard error.
             Exit codes: 0 every file imported or already imported; 1 a file was refused (bad content,
             unknown format, no account); 75 a passing problem (database unreachable, disk full): try again.
             """)
@@ -46,7 +47,9 @@ struct ImportCommand: AsyncParsableCommand {
                 results.append(ImportReportLine(file: path.displayName, outcome: .refused(refusal, importID: nil)))
                 continue
             }
-            let outcome = await importer.importFile(source)
+            let progress = ProgressSource(source)
+            let outcome = await importer.importFile(progress)
+            progress.meter.finish()
             let moved = router?.route(source, outcome: outcome)
             results.append(ImportReportLine(file: source.displayName, outcome: outcome, movedTo: moved?.displayPath))
             if !json { print(results[results.count - 1].text) }
