@@ -26,20 +26,18 @@ final class AgentSandbox: Sendable {
     let configFile: String
     /// `<root>/outside`: a folder beside the inbox, for `mv` arrivals and symlink targets.
     let outside: String
-    /// The test database's connection string.
+    /// The database's connection string (given to the agents with `--database`).
     let conninfo: String
-    /// A connection to the test database for the test's own queries.
-    let database: PostgresConnection
+    private let connection = Mutex<PostgresConnection?>(nil)
     private let processes = Mutex<[AgentProcess]>([])
 
-    private init(root: URL, conninfo: String, database: PostgresConnection, timings: Timings) throws {
+    private init(root: URL, conninfo: String, timings: Timings) throws {
         self.root = root
         self.inbox = root.appendingPathComponent("inbox").path
         self.stateDirectory = root.appendingPathComponent("state").path
         self.configFile = root.appendingPathComponent("bankdrop.toml").path
         self.outside = root.appendingPathComponent("outside").path
         self.conninfo = conninfo
-        self.database = database
         for folder in [inbox, stateDirectory, outside] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
@@ -59,34 +57,65 @@ final class AgentSandbox: Sendable {
         try config.write(toFile: configFile, atomically: false, encoding: .utf8)
     }
 
-    /// Runs `body` in a fresh sandbox with a database of its own, migrated first unless
-    /// `migrated` is false. Stops every process the test started and removes the folder,
-    /// whatever happens; a thrown error gets the agents' last log lines appended.
+    /// Runs `body` in a fresh sandbox with a new database of its own (migrated first, unless
+    /// `migrated` is false), dropped afterwards.
     static func run(
         timings: Timings = Timings(), migrated: Bool = true, _ body: (AgentSandbox) async throws -> Void
     ) async throws {
         try await TestDatabase.withDatabase { conninfo in
-            let database = try await PostgresConnection.connect(conninfo, logger: TestDatabase.logger)
             if migrated {
                 var quiet = TestDatabase.logger
                 quiet.logLevel = .warning
                 let migrator = Migrator(migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: quiet)
-                _ = try await database.run { try migrator.up(on: $0) }
+                let connection = try await PostgresConnection.connect(conninfo, logger: TestDatabase.logger)
+                _ = try await connection.run { try migrator.up(on: $0) }
+                await connection.close()
             }
-            let root = URL(fileURLWithPath: NSTemporaryDirectory())
-                .appendingPathComponent("bankdrop-agent-\(UUID().uuidString.prefix(8).lowercased())")
-            let sandbox = try AgentSandbox(root: root, conninfo: conninfo, database: database, timings: timings)
-            do {
-                try await body(sandbox)
-            } catch {
-                let logs = sandbox.processes.withLock { $0 }.map { "--- bankdrop \($0.arguments.first ?? "") (pid \($0.pid)):\n\($0.outputTail())" }
-                await sandbox.stopAll()
-                await database.close()
-                throw AgentTestError("\(error)\n(sandbox kept in \(root.path))\n\(logs.joined(separator: "\n"))")
+            try await run(timings: timings, conninfo: conninfo, body)
+        }
+    }
+
+    /// Runs `body` in a fresh sandbox whose agents use `conninfo`, a database that may not be
+    /// reachable yet: the sandbox connects to it on its first query. Stops every process the test
+    /// started and removes the folder, whatever happens; a thrown error gets the agents' last log
+    /// lines appended (and the folder is kept for a look).
+    static func run(
+        timings: Timings = Timings(), conninfo: String, _ body: (AgentSandbox) async throws -> Void
+    ) async throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("bankdrop-agent-\(UUID().uuidString.prefix(8).lowercased())")
+        let sandbox = try AgentSandbox(root: root, conninfo: conninfo, timings: timings)
+        do {
+            try await body(sandbox)
+        } catch {
+            let logs = sandbox.processes.withLock { $0 }.map {
+                "--- bankdrop \($0.arguments.first ?? "") (pid \($0.pid)):\n\($0.outputTail())"
             }
-            await sandbox.stopAll()
-            await database.close()
-            try? FileManager.default.removeItem(at: root)
+            await sandbox.close()
+            throw AgentTestError("\(error)\n(sandbox kept in \(root.path))\n\(logs.joined(separator: "\n"))")
+        }
+        await sandbox.close()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Stops every process and closes the query connection.
+    private func close() async {
+        await stopAll()
+        if let connection = connection.withLock({ $0 }) { await connection.close() }
+    }
+
+    /// Closes the query connection (a server restart kills it); the next query opens a new one.
+    func closeDatabase() async throws {
+        if let open = connection.withLock({ value in defer { value = nil }; return value }) { await open.close() }
+    }
+
+    /// The connection for the test's own queries (opened on first use).
+    var database: PostgresConnection {
+        get async throws {
+            if let open = connection.withLock({ $0 }) { return open }
+            let open = try await PostgresConnection.connect(conninfo, logger: TestDatabase.logger)
+            connection.withLock { $0 = open }
+            return open
         }
     }
 
@@ -119,20 +148,17 @@ final class AgentSandbox: Sendable {
         return process
     }
 
-    /// Starts `bankdrop watch` on the inbox, with this sandbox's configuration and state
-    /// directory and `database` (default: the test database).
-    func startAgent(database: String? = nil, stateDirectory: String? = nil) throws -> AgentProcess {
+    /// Starts `bankdrop watch` on the inbox, with this sandbox's configuration, state directory
+    /// and database.
+    func startAgent() throws -> AgentProcess {
         try spawn(
-            [
-                "watch", "--config", configFile, "--state-dir", stateDirectory ?? self.stateDirectory,
-                "--database", database ?? conninfo, inbox,
-            ], label: "watch")
+            ["watch", "--config", configFile, "--state-dir", stateDirectory, "--database", conninfo, inbox], label: "watch")
     }
 
     /// Starts the agent and waits until its state file says it is watching (the watcher is up and
     /// the startup scan done), so that what the test does next happens "after the agent started".
-    func startWatchingAgent(database: String? = nil) async throws -> AgentProcess {
-        let agent = try startAgent(database: database)
+    func startWatchingAgent() async throws -> AgentProcess {
+        let agent = try startAgent()
         try await eventually("the agent publishes phase watching", agent: agent) {
             guard let state = self.agentState else { return false }
             return state.pid == agent.pid && state.phase == .watching

@@ -1,0 +1,98 @@
+import BankdropAgent
+import BankdropCore
+import Foundation
+import Glibc
+import Testing
+
+extension AgentEndToEndTests {
+    /// Starting and stopping: one agent per inbox, and a graceful stop never leaves half a file.
+    @Suite("Lifecycle")
+    struct Lifecycle {
+        @Test("a second agent on the same inbox exits at once, naming the first agent's pid")
+        func secondAgentRefused() async throws {
+            try await AgentSandbox.run { sandbox in
+                let start = Date()
+                let first = try await sandbox.startWatchingAgent()
+                let second = try sandbox.startAgent()
+                let ending = await second.waitForExit(within: .seconds(10))
+                #expect(ending != .running && ending != .exited(0), "the second agent \(ending)")
+                #expect(second.output.contains("pid \(first.pid)"), "\(second.outputTail())")
+                // The first agent's published state is still its own, and it still works.
+                #expect(sandbox.agentState?.pid == first.pid)
+                #expect(first.ending == .running)
+                try StatementFiles.write(StatementFiles.csv(tag: "still", rows: 2), to: "\(sandbox.inbox)/still.csv")
+                try await sandbox.eventually("still.csv imported by the first agent", agent: first) {
+                    sandbox.isDone("still.csv", since: start)
+                }
+                #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
+                #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 2)
+                #expect(sandbox.failedFiles.isEmpty)
+                #expect(await first.stop() == .exited(0))
+            }
+        }
+
+        static let bigRows = 100_000
+
+        /// How the agent is stopped in the middle of an import.
+        enum Stop: String, CaseIterable, CustomTestStringConvertible, Sendable {
+            /// A graceful shutdown (systemctl stop): the agent must exit 0.
+            case sigterm
+            /// A crash or `kill -9`: nothing is finished, so nothing may be half there.
+            case sigkill
+
+            var signal: Int32 { self == .sigterm ? SIGTERM : SIGKILL }
+            var expectedEnding: AgentProcess.Ending { self == .sigterm ? .exited(0) : .signalled(SIGKILL) }
+            var testDescription: String { rawValue }
+        }
+
+        @Test(
+            "stopped during a large import: the file is all in or all out, and a restart finishes it once",
+            arguments: Stop.allCases)
+        func stopMidImport(_ stop: Stop) async throws {
+            try await AgentSandbox.run { sandbox in
+                let start = Date()
+                let agent = try await sandbox.startWatchingAgent()
+                let digest = try StatementFiles.writeLarge(rows: Self.bigRows, tag: "big", to: "\(sandbox.outside)/big.csv")
+                try #require(rename("\(sandbox.outside)/big.csv", "\(sandbox.inbox)/big.csv") == 0)
+                try await sandbox.eventually("the agent importing big.csv", agent: agent) {
+                    sandbox.agentState?.current == "big.csv"
+                }
+                // Well inside the load (it takes seconds), not at its first instant.
+                try await Task.sleep(for: .milliseconds(500))
+                let inFlight = sandbox.agentState?.current
+                agent.send(stop.signal)
+                let ending = await agent.waitForExit(within: .seconds(60))
+                #expect(ending == stop.expectedEnding, "\(agent.outputTail())")
+                #expect(inFlight == "big.csv", "the signal was meant to land during the import")
+
+                let hash = "'\\x\(FileDigest.hex(digest))'::bytea"
+                let rows = try await sandbox.integer("SELECT count(*) FROM transactions")
+                let succeeded = try await sandbox.integer(
+                    "SELECT count(*) FROM import_logs WHERE status = 'succeeded' AND file_sha256 = \(hash)")
+                #expect(try await sandbox.integer("SELECT count(*) FROM import_logs WHERE status = 'running'") == 0)
+                if rows == 0 {
+                    #expect(succeeded == 0)
+                    #expect(sandbox.inboxFiles == ["big.csv"], "an unimported file stays in the inbox")
+                } else {
+                    #expect(rows == Self.bigRows, "never a partial count")
+                    #expect(succeeded == 1)
+                    #expect(sandbox.isDone("big.csv", since: start))
+                }
+                print("\(stop) mid-import: \(rows == 0 ? "rolled back" : "finished") before exit")
+
+                let restarted = try sandbox.startAgent()
+                try await sandbox.eventually("big.csv imported after the restart", timeout: .seconds(60), agent: restarted) {
+                    try await sandbox.importCount("succeeded") == 1 && sandbox.isDone("big.csv", since: start)
+                }
+                try await Task.sleep(for: .seconds(1))
+                #expect(await restarted.stop() == .exited(0))
+                #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == Self.bigRows)
+                let logs = try await sandbox.importLogs()
+                #expect(logs.filter { $0.status == "succeeded" }.map(\.rowsInserted) == [Self.bigRows], "\(logs)")
+                #expect(logs.allSatisfy { $0.status == "succeeded" }, "\(logs)")
+                #expect(sandbox.inboxFiles.isEmpty)
+                #expect(sandbox.failedFiles.isEmpty)
+            }
+        }
+    }
+}
