@@ -11,4 +11,13 @@ public protocol ImportSource: Sendable {
     var folderAccount: String? { get }
     /// Opens a fresh stream over the file's bytes.
     func open() throws -> any ByteSource
+    /// Throws when the file is no longer the one first opened (rewritten, appended to, replaced):
+    /// the bytes read so far may mix old and new content. The importer checks it once the rows
+    /// are read and before it refuses a file, so that it never commits or condemns such a mix.
+    func checkUnchanged() throws
+}
+
+extension ImportSource {
+    /// Sources that cannot change (in memory, generated) are always unchanged.
+    public func checkUnchanged() throws {}
 }

@@ -68,6 +68,8 @@ public final class Importer: Sendable {
                 return .duplicate(importID: id, original: original)
             }
             guard let format = try Self.detectFormat(source) else {
+                // A file being rewritten can show a garbled start: try again rather than refuse it.
+                try source.checkUnchanged()
                 let refusal = ImportRefusal.unknownFormat(fileName: source.displayName)
                 return .refused(refusal, importID: try await recordFailure(source, digest, size, nil, refusal, started))
             }
@@ -82,6 +84,8 @@ public final class Importer: Sendable {
                         source, format: format, digest: digest, size: size, started: started, identityMode: .trackAll)
                 }
             } catch let refusal as ImportRefusal {
+                // A bad row may be a torn read of a file rewritten meanwhile: then it is not the file's fault.
+                try source.checkUnchanged()
                 return .refused(refusal, importID: try await recordFailure(source, digest, size, format, refusal, started))
             } catch let duplicate as DuplicateDetected {
                 let id = try await recordDuplicate(source, digest: digest, size: size, original: duplicate.original, started: started)
@@ -171,6 +175,10 @@ public final class Importer: Sendable {
                 try conn.copy(Self.stagingCopySQL, operation: "COPY transactions_staging") { writer in
                     while let row = try preparer.next() { try Self.write(row, to: &writer) }
                 }
+                // The rows must be the bytes that were hashed: a file rewritten in place while it was
+                // read (cp over the same name keeps the inode) gave a mix of old and new. Roll back;
+                // the caller retries once the file is stable.
+                try source.checkUnchanged()
                 return LoadFacts(accounts: preparer.accounts, years: preparer.years, rowsRead: preparer.rowCount)
             } catch {
                 conn.rollbackQuietly()

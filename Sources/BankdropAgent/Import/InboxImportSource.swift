@@ -37,6 +37,14 @@ public struct InboxImportSource: ImportSource {
         }
         return file.bytes()
     }
+
+    /// Throws `FileChangedError` when the file at `path` is no longer the one first opened: another
+    /// file, another size or another modification time (an in-place rewrite keeps the inode).
+    public func checkUnchanged() throws {
+        guard try inbox.inspect(path)?.snapshot == snapshot else {
+            throw FileChangedError(file: displayName)
+        }
+    }
 }
 
 /// The file changed between two reads of one import: try again once it has settled.

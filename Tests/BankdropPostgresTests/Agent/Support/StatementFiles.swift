@@ -67,6 +67,11 @@ final class OpenFile {
         guard descriptor >= 0 else { throw AgentTestError("open \(path) failed: errno \(errno)") }
     }
 
+    init(appendingTo path: String) throws {
+        descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { throw AgentTestError("open \(path) failed: errno \(errno)") }
+    }
+
     func write(_ text: String) throws {
         let bytes = Array(text.utf8)
         var offset = 0
