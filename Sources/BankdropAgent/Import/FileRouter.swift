@@ -15,7 +15,8 @@ public struct FileRouter: Sendable {
         self.logger = logger
     }
 
-    /// Moves `source` for `outcome`; does nothing for outcomes that leave the file in place.
+    /// Moves `source` for `outcome`; does nothing for outcomes that leave the file in place, nor
+    /// when the file changed since it was read.
     /// - Returns: where the file went, or nil.
     @discardableResult
     public func route(_ source: InboxImportSource, outcome: ImportOutcome, now: Date = Date()) -> InboxMove? {
@@ -27,6 +28,14 @@ public struct FileRouter: Sendable {
         case .refused(let refusal, _):
             destination = .failed(reason: Self.errorReport(for: source.displayName, refusal: refusal))
         case .retryLater, .preview:
+            return nil
+        }
+        // Rewritten in place since it was read (same inode, new bytes): those bytes are not what the
+        // outcome is about. Leave the file; its change was seen and it is imported again.
+        guard (try? source.checkUnchanged()) != nil else {
+            logger.warning(
+                "File changed after it was read; left in the inbox to be read again",
+                metadata: ["file.name": "\(source.displayName)"])
             return nil
         }
         return route(source.path, to: destination, expecting: source.snapshot.identity)

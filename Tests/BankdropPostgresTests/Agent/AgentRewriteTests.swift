@@ -16,10 +16,14 @@ extension AgentEndToEndTests {
             case overwriteDuringCopy
             /// More rows appended while the rows stream in: the reader may read them too.
             case appendDuringCopy
+            /// Truncated and rewritten after it was read to its end, while its rows are inserted:
+            /// the old bytes are a complete import, and the new ones must not go to done/ unread.
+            case overwriteDuringInsert
 
             var queryPrefix: String {
                 switch self {
                 case .overwriteDuringCopy, .appendDuringCopy: "COPY transactions_staging"
+                case .overwriteDuringInsert: "WITH inserted AS"
                 }
             }
             var testDescription: String { rawValue }
@@ -47,7 +51,7 @@ extension AgentEndToEndTests {
                 }
                 let finalText: String
                 switch change {
-                case .overwriteDuringCopy:
+                case .overwriteDuringCopy, .overwriteDuringInsert:
                     // cp over the same name: O_TRUNC on the same inode, write, close.
                     finalText = StatementFiles.csv(tag: "new", rows: Self.newRows)
                     try StatementFiles.write(finalText, to: path)
@@ -80,11 +84,17 @@ extension AgentEndToEndTests {
                     if row[2] == "succeeded" { #expect(row[1] == expectedRows[digest].map { "\($0)" }, "\(row)") }
                 }
                 #expect(imports.last?[0] == finalDigest)
-                // The old bytes were never read whole: nothing of them unless they were complete.
                 let oldImported = imports.contains { $0[0] == oldDigest && $0[2] == "succeeded" }
-                #expect(!oldImported, "the old bytes were changed before they were read to the end")
                 let stored = try await sandbox.integer("SELECT count(*) FROM transactions")
-                #expect(stored == finalRows, "\(stored) rows stored, the final file has \(finalRows)")
+                if change == .overwriteDuringInsert {
+                    // Read whole before the rewrite: a complete import of the old bytes, then the new ones.
+                    #expect(oldImported)
+                    #expect(stored == Self.oldRows + finalRows, "\(stored) rows stored")
+                } else {
+                    // The old bytes were never read whole: nothing of them.
+                    #expect(!oldImported, "the old bytes were changed before they were read to the end")
+                    #expect(stored == finalRows, "\(stored) rows stored, the final file has \(finalRows)")
+                }
                 let done = sandbox.doneFiles
                 #expect(done.count == 1, "\(done)")
                 let moved = try String(contentsOfFile: "\(sandbox.inbox)/done/\(done.first ?? "")", encoding: .utf8)
