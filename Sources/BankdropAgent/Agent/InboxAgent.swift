@@ -197,12 +197,15 @@ public actor InboxAgent {
             }
             for (path, retry) in retries where retry.due <= now && !queue.contains(path) { queue.append(path) }
             state.queued = queue.count + settle.trackedPaths.count
-            if !queue.isEmpty, let importer = await connectedImporter() {
+            // Connect (and migrate) at start and again after a failure, file or no file: the schema
+            // is ready before the first file, and `--status` shows an unreachable database at once.
+            let importer = await connectedImporter()
+            if !queue.isEmpty, let importer {
                 let path = queue.removeFirst()
                 await importOne(path, with: importer)
                 continue
             }
-            let deadlines = [settle.nextDeadline, retries.values.map(\.due).min(), queue.isEmpty ? nil : reconnectDue]
+            let deadlines = [settle.nextDeadline, retries.values.map(\.due).min(), importer == nil ? reconnectDue : nil]
             await work.wait(until: deadlines.compactMap { $0 }.min())
         }
     }

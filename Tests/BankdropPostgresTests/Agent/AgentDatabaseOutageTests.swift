@@ -27,6 +27,34 @@ extension AgentEndToEndTests {
             }
         }
 
+        @Test("with an empty inbox: the agent reports the missing database and migrates it once it exists")
+        func emptyInboxConnectsAtStart() async throws {
+            let name = "agent_empty_\(UUID().uuidString.prefix(8).lowercased())"
+            try await TestDatabase.withConnection { admin in
+                do {
+                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
+                        let agent = try sandbox.startAgent()
+                        // `bankdrop --status` must not say "watching" while no file could be imported.
+                        try await sandbox.eventually("phase degraded with nothing in the inbox", agent: agent) {
+                            sandbox.agentState?.phase == .degraded
+                        }
+                        try await admin.run { try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE") }
+                        // "The schema is migrated on start" (bankdrop watch --help), not at the first file.
+                        try await sandbox.eventually("phase watching", agent: agent) {
+                            sandbox.agentState?.phase == .watching
+                        }
+                        #expect(try await sandbox.integer("SELECT count(*) FROM schema_migrations") > 0)
+                        #expect(try await sandbox.importLogs().isEmpty)
+                        #expect(await agent.stop() == .exited(0))
+                    }
+                } catch {
+                    try? await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+                    throw error
+                }
+                try await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+            }
+        }
+
         @Test("no server behind the socket: degraded, then imported once the server starts")
         func serverStartedLater() async throws {
             let folder = URL(fileURLWithPath: NSTemporaryDirectory())

@@ -155,13 +155,14 @@ final class AgentSandbox: Sendable {
             ["watch", "--config", configFile, "--state-dir", stateDirectory, "--database", conninfo, inbox], label: "watch")
     }
 
-    /// Starts the agent and waits until its state file says it is watching (the watcher is up and
-    /// the startup scan done), so that what the test does next happens "after the agent started".
+    /// Starts the agent and waits until its state file says it is past `starting` (the watcher is
+    /// up and the startup scan done: `watching`, or `degraded` when the database is away), so that
+    /// what the test does next happens "after the agent started".
     func startWatchingAgent() async throws -> AgentProcess {
         let agent = try startAgent()
         try await eventually("the agent publishes phase watching", agent: agent) {
             guard let state = self.agentState else { return false }
-            return state.pid == agent.pid && state.phase == .watching
+            return state.pid == agent.pid && state.phase != .starting
         }
         return agent
     }
