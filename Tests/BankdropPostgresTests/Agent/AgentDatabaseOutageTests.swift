@@ -1,6 +1,7 @@
 import BankdropAgent
 import BankdropPostgres
 import Foundation
+import Glibc
 import Testing
 
 extension AgentEndToEndTests {
@@ -52,6 +53,26 @@ extension AgentEndToEndTests {
                     throw error
                 }
                 try await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+            }
+        }
+
+        @Test("SIGTERM while degraded: the agent exits 0 at once and the waiting file stays in the inbox")
+        func stopWhileDegraded() async throws {
+            let name = "agent_never_\(UUID().uuidString.prefix(8).lowercased())"
+            try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
+                let agent = try await sandbox.startWatchingAgent()
+                try StatementFiles.write(StatementFiles.csv(tag: "waiting", rows: 2), to: "\(sandbox.inbox)/waiting.csv")
+                try await sandbox.eventually("phase degraded", agent: agent) { sandbox.agentState?.phase == .degraded }
+                try await Task.sleep(for: .seconds(1))
+                let clock = ContinuousClock()
+                let asked = clock.now
+                agent.send(SIGTERM)
+                let ending = await agent.waitForExit(within: .seconds(20))
+                #expect(ending == .exited(0), "\(agent.outputTail())")
+                #expect(clock.now - asked < .seconds(5), "stopping waited for the reconnect backoff")
+                #expect(sandbox.inboxFiles == ["waiting.csv"])
+                #expect(sandbox.doneFiles.isEmpty && sandbox.failedFiles.isEmpty)
+                #expect(sandbox.agentState?.phase == .stopping)
             }
         }
 

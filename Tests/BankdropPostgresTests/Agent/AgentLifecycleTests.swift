@@ -77,6 +77,11 @@ extension AgentEndToEndTests {
                     #expect(rows == Self.bigRows, "never a partial count")
                     #expect(succeeded == 1)
                     #expect(sandbox.isDone("big.csv", since: start))
+                    if stop == .sigterm {
+                        // A graceful stop runs the pending refresh: the views include the file.
+                        let covered = try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes")
+                        #expect(covered == (try await sandbox.importLogs().first?.id))
+                    }
                 }
                 print("\(stop) mid-import: \(rows == 0 ? "rolled back" : "finished") before exit")
 
