@@ -219,6 +219,7 @@ public actor InboxAgent {
             // A fresh machine or a new version: bring the schema up to date before the first import.
             let migrator = try context.migrator()
             try await connection.run { _ = try migrator.up(on: $0) }
+            let uncovered = await Self.importNotInViews(on: connection)
             await connection.close()
             importer = try await Importer.connect(conninfo: conninfo, settings: context.importerSettings(), logger: logger)
             reconnectAttempts = 0
@@ -226,6 +227,9 @@ public actor InboxAgent {
             if state.phase == .degraded { logger.info("Database reachable again") }
             state.phase = .watching
             state.databaseError = nil
+            // An agent killed between an import and its refresh (or whose last refresh failed) left
+            // the views behind; nothing else would refresh them before the next import.
+            if let uncovered, !debouncer.isDirty { requestRefresh(after: uncovered) }
             return importer
         } catch {
             reconnectAttempts += 1
@@ -238,6 +242,18 @@ public actor InboxAgent {
                 metadata: ["error": "\(error)", "retry.in_seconds": "\(delay.components.seconds)"])
             publish()
             return nil
+        }
+    }
+
+    /// The newest succeeded import no view refresh covers yet, if any (nil too when it cannot tell).
+    private static func importNotInViews(on connection: PostgresConnection) async -> Int64? {
+        try? await connection.run { conn in
+            try conn.query(
+                """
+                SELECT max(id) FROM import_logs
+                WHERE status = 'succeeded' AND id > coalesce((SELECT max(covered_import_id) FROM view_refreshes), 0)
+                """, operation: "look up imports the views miss"
+            ).scalar().flatMap { Int64($0) }
         }
     }
 

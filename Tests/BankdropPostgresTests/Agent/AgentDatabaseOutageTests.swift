@@ -119,6 +119,7 @@ extension AgentEndToEndTests {
                     }
                     let logs = try await sandbox.importLogs()
                     #expect(logs.map(\.fileName) == ["before.csv", "waiting.csv"], "\(logs)")
+
                     #expect(logs.allSatisfy { $0.status == "succeeded" }, "\(logs)")
                     #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 3 + 8)
                 }
@@ -156,6 +157,11 @@ extension AgentEndToEndTests {
             try await sandbox.eventually("phase watching", agent: agent) {
                 let state = sandbox.agentState
                 return state?.phase == .watching && state?.databaseError == nil
+            }
+            // The views catch up too (after a server restart the refresher must reconnect).
+            let last = try await sandbox.integer("SELECT max(id) FROM import_logs WHERE status = 'succeeded'")
+            try await sandbox.eventually("a refresh covering import \(last)", agent: agent) {
+                try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes") == last
             }
             #expect(await agent.stop() == .exited(0))
             let logs = try await sandbox.importLogs()

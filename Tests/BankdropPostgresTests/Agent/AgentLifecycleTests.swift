@@ -31,6 +31,31 @@ extension AgentEndToEndTests {
             }
         }
 
+        @Test("views left stale by a crash between an import and its refresh are refreshed when the agent starts again")
+        func staleViewsRefreshedAtStart() async throws {
+            // A long quiet period: the refresh is still pending when the agent is killed.
+            try await AgentSandbox.run(timings: .init(quietSeconds: 60, maxDelaySeconds: 120)) { sandbox in
+                let start = Date()
+                let agent = try await sandbox.startWatchingAgent()
+                try StatementFiles.write(StatementFiles.csv(tag: "stale", rows: 5), to: "\(sandbox.inbox)/stale.csv")
+                try await sandbox.eventually("stale.csv imported", agent: agent) { sandbox.isDone("stale.csv", since: start) }
+                agent.send(SIGKILL)
+                #expect(await agent.waitForExit(within: .seconds(10)) == .signalled(SIGKILL))
+                #expect(try await sandbox.integer("SELECT count(*) FROM view_refreshes") == 0)
+                #expect(try await sandbox.integer("SELECT count(*) FROM daily_summary") == 0, "the views do not have the rows yet")
+
+                try sandbox.writeConfiguration(.init())
+                let restarted = try await sandbox.startWatchingAgent()
+                let imported = try await sandbox.integer("SELECT max(id) FROM import_logs WHERE status = 'succeeded'")
+                try await sandbox.eventually("a refresh covering import \(imported) with no new file", agent: restarted) {
+                    try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes") == imported
+                }
+                #expect(await restarted.stop() == .exited(0))
+                #expect(try await sandbox.integer("SELECT sum(transaction_count) FROM merchant_summary") == 5)
+                #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
+            }
+        }
+
         static let bigRows = 100_000
 
         /// How the agent is stopped in the middle of an import.

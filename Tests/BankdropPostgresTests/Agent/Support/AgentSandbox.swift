@@ -41,6 +41,11 @@ final class AgentSandbox: Sendable {
         for folder in [inbox, stateDirectory, outside] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        try writeConfiguration(timings)
+    }
+
+    /// (Re)writes the configuration file; agents started afterwards use it.
+    func writeConfiguration(_ timings: Timings) throws {
         // Files named by no account folder belong to "Checking".
         let config = """
             [inbox]
