@@ -18,6 +18,9 @@ extension AgentEndToEndTests {
             case browserDownload
             /// `inbox/<account>/name.csv`, the folder made after the agent started.
             case accountFolder
+            /// `mkdir -p inbox/<account>/2025/q1` and a file at once: the watcher must catch up with
+            /// folders made faster than it can watch them.
+            case nestedFolders
 
             var testDescription: String { rawValue }
         }
@@ -67,6 +70,12 @@ extension AgentEndToEndTests {
                         atPath: "\(sandbox.inbox)/Savings", withIntermediateDirectories: false)
                     try StatementFiles.write(text, to: "\(sandbox.inbox)/Savings/\(name)")
                     expectedName = "Savings/\(name)"
+                case .nestedFolders:
+                    account = "Savings"
+                    try FileManager.default.createDirectory(
+                        atPath: "\(sandbox.inbox)/Savings/2025/q1", withIntermediateDirectories: true)
+                    try StatementFiles.write(text, to: "\(sandbox.inbox)/Savings/2025/q1/\(name)")
+                    expectedName = "Savings/2025/q1/\(name)"
                 }
 
                 try await sandbox.eventually("\(expectedName) imported and moved to done/", agent: agent) {
