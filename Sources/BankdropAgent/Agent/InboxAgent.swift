@@ -280,6 +280,13 @@ public actor InboxAgent {
             scheduleRetry(path, reason: "\(error)")
             return
         }
+        // Created and closed before any byte was written (touch, a network-share copy that creates,
+        // closes and reopens): not a statement yet. Leave it; its first write is seen and brings it back.
+        guard source.snapshot.size > 0 else {
+            retries[path] = nil
+            logger.debug("Empty file left in the inbox", metadata: ["file.name": "\(path.displayName)"])
+            return
+        }
         let outcome = await importer.importFile(source)
         switch outcome {
         case .retryLater(let reason):

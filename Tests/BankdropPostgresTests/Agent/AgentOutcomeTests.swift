@@ -66,6 +66,32 @@ extension AgentEndToEndTests {
             }
         }
 
+        @Test("an empty file is left alone until it has content, then imported once (touch, then write)")
+        func emptyFileWaitsForContent() async throws {
+            try await AgentSandbox.run { sandbox in
+                let start = Date()
+                let agent = try await sandbox.startWatchingAgent()
+                let path = "\(sandbox.inbox)/later.csv"
+                // Created and closed empty (touch; a network-share copy that creates, closes, reopens).
+                try StatementFiles.write("", to: path)
+                try await Task.sleep(for: .seconds(1.5))
+                #expect(sandbox.failedFiles.isEmpty, "an empty file is not a statement yet")
+                #expect(try await sandbox.importLogs().isEmpty)
+                #expect(sandbox.inboxFiles == ["later.csv"])
+
+                let file = try OpenFile(appendingTo: path)
+                try file.write(StatementFiles.csv(tag: "later", rows: 4))
+                file.close()
+                try await sandbox.eventually("later.csv imported", agent: agent) { sandbox.isDone("later.csv", since: start) }
+                try await Task.sleep(for: .seconds(0.5))
+                #expect(await agent.stop() == .exited(0))
+                #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
+                #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 4)
+                #expect(sandbox.failedFiles.isEmpty)
+                #expect(sandbox.inboxFiles.isEmpty)
+            }
+        }
+
         @Test("an account folder moved into the inbox with its files: each file imported for that account")
         func accountFolderMovedIn() async throws {
             try await AgentSandbox.run { sandbox in
