@@ -53,6 +53,7 @@ public actor InboxAgent {
     private var refreshConnection: PostgresConnection?
     private var state: AgentState
     private var stopping = false
+    private var lock: InboxLock?
 
     private let work = Doorbell()
     private let refreshBell = Doorbell()
@@ -77,8 +78,8 @@ public actor InboxAgent {
     /// - Throws: `InboxLockError` when another agent watches this inbox; `InboxWatcherError` when
     ///   the inbox cannot be watched at all.
     public func run() async throws {
-        let lock = try InboxLock.acquire(inbox: inboxPath)
-        defer { lock.release() }
+        lock = try InboxLock.acquire(inbox: inboxPath)
+        defer { lock?.release() }
         let watcher = try await InboxWatcher.start(
             inbox: inboxPath, excluding: [context.doneDirectory.path, context.failedDirectory.path], logger: logger)
         logger.info("Watching inbox", metadata: ["inbox.path": "\(inboxPath)"])
@@ -140,11 +141,26 @@ public actor InboxAgent {
             logger.warning("Rescanning inbox", metadata: ["inbox.rescan_reason": "\(reason)"])
             if reason == .inboxRestored, let reopened = try? InboxDirectory(path: inboxPath) { inbox = reopened }
             if reason == .watchesRestored || reason == .inboxRestored { state.watchProblem = nil }
+            if reason == .inboxRestored { relock() }
             rescan(reason: reason.description)
         case .watchLimitReached(let error):
             logger.error("Inbox watch limit reached", metadata: ["error": "\(error)"])
             state.watchProblem = "\(error)"
             rescan(reason: "watch limit")
+        }
+    }
+
+    /// The lock file went with the old inbox folder: lock the new one, or a second agent could
+    /// watch it too. Our old lock goes first (the folder may be the same one, moved back).
+    private func relock() {
+        lock?.release()
+        do {
+            lock = try InboxLock.acquire(inbox: inboxPath)
+        } catch {
+            lock = nil
+            logger.error(
+                "Cannot lock the restored inbox", metadata: ["inbox.path": "\(inboxPath)", "error": "\(error)"])
+            state.watchProblem = "\(error)"
         }
     }
 

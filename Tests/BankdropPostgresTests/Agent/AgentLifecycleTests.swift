@@ -31,6 +31,30 @@ extension AgentEndToEndTests {
             }
         }
 
+        @Test("after the inbox folder is deleted and made again, the agent locks the new one: a second agent is still refused")
+        func relockRecreatedInbox() async throws {
+            try await AgentSandbox.run { sandbox in
+                let start = Date()
+                let first = try await sandbox.startWatchingAgent()
+                try FileManager.default.removeItem(atPath: sandbox.inbox)
+                try await Task.sleep(for: .seconds(1.5))
+                try FileManager.default.createDirectory(atPath: sandbox.inbox, withIntermediateDirectories: false)
+                let lockFile = "\(sandbox.inbox)/.bankdrop.lock"
+                try await sandbox.eventually("the agent locking the new inbox folder", agent: first) {
+                    (try? String(contentsOfFile: lockFile, encoding: .utf8))?.hasPrefix("\(first.pid)\n") == true
+                }
+                let second = try sandbox.startAgent()
+                let ending = await second.waitForExit(within: .seconds(10))
+                #expect(ending != .running && ending != .exited(0), "the second agent \(ending)")
+                #expect(second.output.contains("pid \(first.pid)"), "\(second.outputTail())")
+                // And the first agent still imports from the new folder.
+                try StatementFiles.write(StatementFiles.csv(tag: "again", rows: 3), to: "\(sandbox.inbox)/again.csv")
+                try await sandbox.eventually("again.csv imported", agent: first) { sandbox.isDone("again.csv", since: start) }
+                #expect(await first.stop() == .exited(0))
+                #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
+            }
+        }
+
         @Test("views left stale by a crash between an import and its refresh are refreshed when the agent starts again")
         func staleViewsRefreshedAtStart() async throws {
             // A long quiet period: the refresh is still pending when the agent is killed.
