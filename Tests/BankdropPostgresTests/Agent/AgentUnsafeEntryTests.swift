@@ -24,10 +24,14 @@ extension AgentEndToEndTests {
                 try #require(symlink(target, "\(sandbox.inbox)/link.csv") == 0)
                 try #require(symlink("\(sandbox.outside)/pipe", "\(sandbox.inbox)/link-to-pipe.csv") == 0)
                 try #require(mkfifo("\(sandbox.inbox)/pipe.csv", 0o644) == 0)
+                // A symlinked "account folder" pointing out of the inbox, with a statement in it.
+                try FileManager.default.createDirectory(atPath: "\(sandbox.outside)/Elsewhere", withIntermediateDirectories: false)
+                try StatementFiles.write(StatementFiles.csv(tag: "outside", rows: 4), to: "\(sandbox.outside)/Elsewhere/e.csv")
+                try #require(symlink("\(sandbox.outside)/Elsewhere", "\(sandbox.inbox)/Elsewhere") == 0)
                 // Dropped after them: imported only if nothing blocked the agent.
                 try StatementFiles.write(StatementFiles.csv(tag: "after", rows: 6), to: "\(sandbox.inbox)/after.csv")
 
-                let refused = ["early-link.csv", "early-pipe.csv", "link.csv", "link-to-pipe.csv", "pipe.csv"]
+                let refused = ["Elsewhere", "early-link.csv", "early-pipe.csv", "link.csv", "link-to-pipe.csv", "pipe.csv"]
                 try await sandbox.eventually("after.csv imported and the three entries in failed/", agent: agent) {
                     sandbox.isDone("after.csv", since: start)
                         && refused.allSatisfy { sandbox.failedFiles.contains("\($0).error.txt") }
@@ -39,7 +43,7 @@ extension AgentEndToEndTests {
                 var info = stat()
                 #expect(lstat("\(sandbox.inbox)/failed/pipe.csv", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
                 let kinds = [
-                    ("early-link.csv", "symlink"), ("early-pipe.csv", "FIFO"), ("link.csv", "symlink"),
+                    ("Elsewhere", "symlink"), ("early-link.csv", "symlink"), ("early-pipe.csv", "FIFO"), ("link.csv", "symlink"),
                     ("link-to-pipe.csv", "symlink"), ("pipe.csv", "FIFO"),
                 ]
                 for (name, kind) in kinds {
@@ -54,6 +58,7 @@ extension AgentEndToEndTests {
                 #expect(try await sandbox.integer("SELECT count(*) FROM transactions WHERE payee = 'outside'") == 0)
                 #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 6)
                 #expect(FileManager.default.fileExists(atPath: target))
+                #expect(FileManager.default.fileExists(atPath: "\(sandbox.outside)/Elsewhere/e.csv"))
                 #expect(sandbox.inboxFiles.isEmpty, "left in the inbox: \(sandbox.inboxFiles)")
                 #expect(await agent.stop() == .exited(0))
             }
