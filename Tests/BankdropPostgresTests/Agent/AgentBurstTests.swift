@@ -17,7 +17,8 @@ extension AgentEndToEndTests {
                 let started = clock.now
                 for index in 0..<Self.fileCount {
                     try StatementFiles.write(
-                        StatementFiles.csv(tag: "burst\(index)", rows: Self.rowsPerFile), to: "\(sandbox.inbox)/burst-\(index).csv")
+                        StatementFiles.csv(tag: "burst\(index)", rows: Self.rowsPerFile),
+                        to: "\(sandbox.inbox)/burst-\(index).csv")
                 }
                 try await sandbox.eventually("\(Self.fileCount) imports", timeout: .seconds(90), agent: agent) {
                     try await sandbox.importCount("succeeded") == Self.fileCount
@@ -25,7 +26,8 @@ extension AgentEndToEndTests {
                 let imported = clock.now
                 let lastImport = try await sandbox.integer("SELECT max(id) FROM import_logs WHERE status = 'succeeded'")
                 try await sandbox.eventually("a refresh covering import \(lastImport)", agent: agent) {
-                    try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes") == lastImport
+                    try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes")
+                        == lastImport
                 }
                 print("burst: imported in \(imported - started), refreshed after \(clock.now - started)")
                 #expect(await agent.stop() == .exited(0))
@@ -34,7 +36,8 @@ extension AgentEndToEndTests {
                 #expect(logs.count == Self.fileCount, "no duplicate or failed imports expected")
                 #expect(Set(logs.map(\.fileName)).count == Self.fileCount)
                 #expect(logs.allSatisfy { $0.status == "succeeded" && $0.rowsInserted == Self.rowsPerFile })
-                #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == Self.fileCount * Self.rowsPerFile)
+                #expect(
+                    try await sandbox.integer("SELECT count(*) FROM transactions") == Self.fileCount * Self.rowsPerFile)
                 #expect(try await sandbox.integer("SELECT count(DISTINCT payee) FROM transactions") == Self.fileCount)
                 let refreshes = try await sandbox.rows("SELECT id, covered_import_id FROM view_refreshes ORDER BY id")
                 #expect((1...3).contains(refreshes.count), "refreshes: \(refreshes)")
@@ -42,7 +45,9 @@ extension AgentEndToEndTests {
                 #expect(sandbox.doneFiles.count == Self.fileCount)
                 #expect(sandbox.failedFiles.isEmpty)
                 #expect(sandbox.inboxFiles.isEmpty)
-                #expect(try await sandbox.integer("SELECT sum(transaction_count) FROM merchant_summary") == Self.fileCount * Self.rowsPerFile)
+                #expect(
+                    try await sandbox.integer("SELECT sum(transaction_count) FROM merchant_summary") == Self.fileCount
+                        * Self.rowsPerFile)
             }
         }
     }

@@ -15,16 +15,23 @@ extension AgentEndToEndTests {
             // Any database of the test cluster will do to create and drop the late one.
             try await TestDatabase.withConnection { admin in
                 do {
-                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
+                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) {
+                        sandbox in
                         try await Self.degradedThenRecovered(sandbox) {
-                            try await admin.run { try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE") }
+                            try await admin.run {
+                                try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE")
+                            }
                         }
                     }
                 } catch {
-                    try? await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+                    try? await admin.run {
+                        try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
+                    }
                     throw error
                 }
-                try await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+                try await admin.run {
+                    try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
+                }
             }
         }
 
@@ -33,7 +40,8 @@ extension AgentEndToEndTests {
             let name = "agent_empty_\(UUID().uuidString.prefix(8).lowercased())"
             try await TestDatabase.withConnection { admin in
                 do {
-                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
+                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) {
+                        sandbox in
                         let agent = try sandbox.startAgent()
                         // `bankdrop --status` must not say "watching" while no file could be imported.
                         try await sandbox.eventually("phase degraded with nothing in the inbox", agent: agent) {
@@ -49,10 +57,14 @@ extension AgentEndToEndTests {
                         #expect(await agent.stop() == .exited(0))
                     }
                 } catch {
-                    try? await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+                    try? await admin.run {
+                        try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
+                    }
                     throw error
                 }
-                try await admin.run { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE") }
+                try await admin.run {
+                    try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
+                }
             }
         }
 
@@ -61,7 +73,8 @@ extension AgentEndToEndTests {
             let name = "agent_never_\(UUID().uuidString.prefix(8).lowercased())"
             try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
                 let agent = try await sandbox.startWatchingAgent()
-                try StatementFiles.write(StatementFiles.csv(tag: "waiting", rows: 2), to: "\(sandbox.inbox)/waiting.csv")
+                try StatementFiles.write(
+                    StatementFiles.csv(tag: "waiting", rows: 2), to: "\(sandbox.inbox)/waiting.csv")
                 try await sandbox.eventually("phase degraded", agent: agent) { sandbox.agentState?.phase == .degraded }
                 try await Task.sleep(for: .seconds(1))
                 let clock = ContinuousClock()
@@ -107,14 +120,17 @@ extension AgentEndToEndTests {
                 try await AgentSandbox.run(conninfo: cluster.connectionString()) { sandbox in
                     let start = Date()
                     let agent = try await sandbox.startWatchingAgent()
-                    try StatementFiles.write(StatementFiles.csv(tag: "before", rows: 3), to: "\(sandbox.inbox)/before.csv")
+                    try StatementFiles.write(
+                        StatementFiles.csv(tag: "before", rows: 3), to: "\(sandbox.inbox)/before.csv")
                     try await sandbox.eventually("before.csv imported and refreshed", agent: agent) {
                         sandbox.isDone("before.csv", since: start) && sandbox.agentState?.refreshCount == 1
                     }
                     // The agent's connections die with the server.
                     try await Self.offThePool { try cluster.stop() }
                     try await sandbox.closeDatabase()
-                    try await Self.degradedThenRecovered(sandbox, agent: agent, start: start, recoveryTimeout: .seconds(45)) {
+                    try await Self.degradedThenRecovered(
+                        sandbox, agent: agent, start: start, recoveryTimeout: .seconds(45)
+                    ) {
                         try await Self.offThePool { try cluster.start(logger: TestDatabase.logger) }
                     }
                     let logs = try await sandbox.importLogs()
@@ -168,7 +184,9 @@ extension AgentEndToEndTests {
             #expect(logs.filter { $0.fileName == "waiting.csv" }.map(\.status) == ["succeeded"], "\(logs)")
             #expect(logs.last?.rowsInserted == 8)
             #expect(try await sandbox.integer("SELECT count(*) FROM transactions WHERE payee = 'waiting'") == 8)
-            #expect(try await sandbox.integer("SELECT count(*) FROM schema_migrations") > 0, "the agent migrated the new database")
+            #expect(
+                try await sandbox.integer("SELECT count(*) FROM schema_migrations") > 0,
+                "the agent migrated the new database")
             #expect(sandbox.inboxFiles.isEmpty)
             #expect(sandbox.failedFiles.isEmpty)
         }

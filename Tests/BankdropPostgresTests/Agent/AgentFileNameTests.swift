@@ -21,7 +21,8 @@ extension AgentEndToEndTests {
                 let agent = try await sandbox.startWatchingAgent()
                 for (index, name) in Self.names.enumerated() {
                     let path = Array(sandbox.inbox.utf8) + [UInt8(ascii: "/")] + name
-                    let fd = open(path.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                    let fd = open(
+                        path.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
                     try #require(fd >= 0)
                     let text = Array(StatementFiles.csv(tag: "name\(index)", rows: 2).utf8)
                     let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -31,7 +31,9 @@ extension AgentEndToEndTests {
             }
         }
 
-        @Test("after the inbox folder is deleted and made again, the agent locks the new one: a second agent is still refused")
+        @Test(
+            "after the inbox folder is deleted and made again, the agent locks the new one: a second agent is still refused"
+        )
         func relockRecreatedInbox() async throws {
             try await AgentSandbox.run { sandbox in
                 let start = Date()
@@ -49,7 +51,9 @@ extension AgentEndToEndTests {
                 #expect(second.output.contains("pid \(first.pid)"), "\(second.outputTail())")
                 // And the first agent still imports from the new folder.
                 try StatementFiles.write(StatementFiles.csv(tag: "again", rows: 3), to: "\(sandbox.inbox)/again.csv")
-                try await sandbox.eventually("again.csv imported", agent: first) { sandbox.isDone("again.csv", since: start) }
+                try await sandbox.eventually("again.csv imported", agent: first) {
+                    sandbox.isDone("again.csv", since: start)
+                }
                 #expect(await first.stop() == .exited(0))
                 #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
             }
@@ -62,17 +66,23 @@ extension AgentEndToEndTests {
                 let start = Date()
                 let agent = try await sandbox.startWatchingAgent()
                 try StatementFiles.write(StatementFiles.csv(tag: "stale", rows: 5), to: "\(sandbox.inbox)/stale.csv")
-                try await sandbox.eventually("stale.csv imported", agent: agent) { sandbox.isDone("stale.csv", since: start) }
+                try await sandbox.eventually("stale.csv imported", agent: agent) {
+                    sandbox.isDone("stale.csv", since: start)
+                }
                 agent.send(SIGKILL)
                 #expect(await agent.waitForExit(within: .seconds(10)) == .signalled(SIGKILL))
                 #expect(try await sandbox.integer("SELECT count(*) FROM view_refreshes") == 0)
-                #expect(try await sandbox.integer("SELECT count(*) FROM daily_summary") == 0, "the views do not have the rows yet")
+                #expect(
+                    try await sandbox.integer("SELECT count(*) FROM daily_summary") == 0,
+                    "the views do not have the rows yet")
 
                 try sandbox.writeConfiguration(.init())
                 let restarted = try await sandbox.startWatchingAgent()
                 let imported = try await sandbox.integer("SELECT max(id) FROM import_logs WHERE status = 'succeeded'")
-                try await sandbox.eventually("a refresh covering import \(imported) with no new file", agent: restarted) {
-                    try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes") == imported
+                try await sandbox.eventually("a refresh covering import \(imported) with no new file", agent: restarted)
+                {
+                    try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes")
+                        == imported
                 }
                 #expect(await restarted.stop() == .exited(0))
                 #expect(try await sandbox.integer("SELECT sum(transaction_count) FROM merchant_summary") == 5)
@@ -101,7 +111,8 @@ extension AgentEndToEndTests {
             try await AgentSandbox.run { sandbox in
                 let start = Date()
                 let agent = try await sandbox.startWatchingAgent()
-                let digest = try StatementFiles.writeLarge(rows: Self.bigRows, tag: "big", to: "\(sandbox.outside)/big.csv")
+                let digest = try StatementFiles.writeLarge(
+                    rows: Self.bigRows, tag: "big", to: "\(sandbox.outside)/big.csv")
                 try #require(rename("\(sandbox.outside)/big.csv", "\(sandbox.inbox)/big.csv") == 0)
                 try await sandbox.eventually("the agent importing big.csv", agent: agent) {
                     sandbox.agentState?.current == "big.csv"
@@ -128,14 +139,17 @@ extension AgentEndToEndTests {
                     #expect(sandbox.isDone("big.csv", since: start))
                     if stop == .sigterm {
                         // A graceful stop runs the pending refresh: the views include the file.
-                        let covered = try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes")
+                        let covered = try await sandbox.integer(
+                            "SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes")
                         #expect(covered == (try await sandbox.importLogs().first?.id))
                     }
                 }
                 print("\(stop) mid-import: \(rows == 0 ? "rolled back" : "finished") before exit")
 
                 let restarted = try sandbox.startAgent()
-                try await sandbox.eventually("big.csv imported after the restart", timeout: .seconds(60), agent: restarted) {
+                try await sandbox.eventually(
+                    "big.csv imported after the restart", timeout: .seconds(60), agent: restarted
+                ) {
                     try await sandbox.importCount("succeeded") == 1 && sandbox.isDone("big.csv", since: start)
                 }
                 try await Task.sleep(for: .seconds(1))

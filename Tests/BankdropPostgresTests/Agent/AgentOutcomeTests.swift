@@ -14,7 +14,9 @@ extension AgentEndToEndTests {
                 let agent = try await sandbox.startWatchingAgent()
                 let text = StatementFiles.csv(tag: "twice", rows: 6)
                 try StatementFiles.write(text, to: "\(sandbox.inbox)/jan.csv")
-                try await sandbox.eventually("jan.csv imported", agent: agent) { sandbox.isDone("jan.csv", since: start) }
+                try await sandbox.eventually("jan.csv imported", agent: agent) {
+                    sandbox.isDone("jan.csv", since: start)
+                }
                 try StatementFiles.write(text, to: "\(sandbox.inbox)/jan.csv")
                 try StatementFiles.write(text, to: "\(sandbox.inbox)/renamed copy.csv")
                 try await sandbox.eventually("both copies recorded as duplicates", agent: agent) {
@@ -24,11 +26,13 @@ extension AgentEndToEndTests {
 
                 let logs = try await sandbox.importLogs()
                 #expect(logs.map(\.status) == ["succeeded", "duplicate", "duplicate"], "\(logs)")
-                let duplicateOf = try await sandbox.rows("SELECT DISTINCT duplicate_of FROM import_logs WHERE status = 'duplicate'")
+                let duplicateOf = try await sandbox.rows(
+                    "SELECT DISTINCT duplicate_of FROM import_logs WHERE status = 'duplicate'")
                 #expect(duplicateOf == [["\(logs.first?.id ?? -1)"]])
                 #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 6)
                 let month = AgentSandbox.doneFolder()
-                #expect(Set(sandbox.doneFiles) == ["\(month)/jan.csv", "\(month)/jan (2).csv", "\(month)/renamed copy.csv"])
+                #expect(
+                    Set(sandbox.doneFiles) == ["\(month)/jan.csv", "\(month)/jan (2).csv", "\(month)/renamed copy.csv"])
                 #expect(sandbox.failedFiles.isEmpty)
             }
         }
@@ -52,7 +56,8 @@ extension AgentEndToEndTests {
                 #expect(sandbox.failedFiles == ["bad.csv", "bad.csv.error.txt", "notes.txt", "notes.txt.error.txt"])
                 let badReport = try String(contentsOfFile: "\(sandbox.inbox)/failed/bad.csv.error.txt", encoding: .utf8)
                 #expect(badReport.contains("line 5"), "\(badReport)")
-                let notesReport = try String(contentsOfFile: "\(sandbox.inbox)/failed/notes.txt.error.txt", encoding: .utf8)
+                let notesReport = try String(
+                    contentsOfFile: "\(sandbox.inbox)/failed/notes.txt.error.txt", encoding: .utf8)
                 #expect(notesReport.contains("no CSV profile matches"), "\(notesReport)")
                 let logs = try await sandbox.importLogs()
                 #expect(logs.count == 3, "\(logs)")
@@ -82,7 +87,9 @@ extension AgentEndToEndTests {
                 let file = try OpenFile(appendingTo: path)
                 try file.write(StatementFiles.csv(tag: "later", rows: 4))
                 file.close()
-                try await sandbox.eventually("later.csv imported", agent: agent) { sandbox.isDone("later.csv", since: start) }
+                try await sandbox.eventually("later.csv imported", agent: agent) {
+                    sandbox.isDone("later.csv", since: start)
+                }
                 try await Task.sleep(for: .seconds(0.5))
                 #expect(await agent.stop() == .exited(0))
                 #expect(try await sandbox.importLogs().map(\.status) == ["succeeded"])
@@ -112,7 +119,8 @@ extension AgentEndToEndTests {
                 #expect(Set(logs.map(\.fileName)) == ["Brokerage/q1.csv", "Brokerage/q2.csv"], "\(logs)")
                 #expect(logs.allSatisfy { $0.status == "succeeded" })
                 let accounts = try await sandbox.rows(
-                    "SELECT a.name, count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id GROUP BY a.name")
+                    "SELECT a.name, count(*) FROM transactions t JOIN accounts a ON a.id = t.account_id GROUP BY a.name"
+                )
                 #expect(accounts == [["Brokerage", "8"]])
                 #expect(sandbox.failedFiles.isEmpty)
                 #expect(sandbox.inboxFiles.isEmpty, "left in the inbox: \(sandbox.inboxFiles)")

@@ -15,13 +15,18 @@ extension AgentEndToEndTests {
                 let started = clock.now
                 var refreshedDuringTrickle = false
                 for index in 0..<15 {
-                    try StatementFiles.write(StatementFiles.csv(tag: "drip\(index)", rows: 2), to: "\(sandbox.inbox)/drip-\(index).csv")
+                    try StatementFiles.write(
+                        StatementFiles.csv(tag: "drip\(index)", rows: 2), to: "\(sandbox.inbox)/drip-\(index).csv")
                     try await Task.sleep(for: .milliseconds(400))
-                    if try await sandbox.integer("SELECT count(*) FROM view_refreshes") > 0 { refreshedDuringTrickle = true }
+                    if try await sandbox.integer("SELECT count(*) FROM view_refreshes") > 0 {
+                        refreshedDuringTrickle = true
+                    }
                 }
                 let trickle = clock.now - started
                 #expect(refreshedDuringTrickle, "no refresh during a \(trickle) trickle with a 2 s maximum delay")
-                try await sandbox.eventually("all 15 imported", agent: agent) { try await sandbox.importCount("succeeded") == 15 }
+                try await sandbox.eventually("all 15 imported", agent: agent) {
+                    try await sandbox.importCount("succeeded") == 15
+                }
                 let last = try await sandbox.integer("SELECT max(id) FROM import_logs")
                 try await sandbox.eventually("a refresh covering the last import", agent: agent) {
                     try await sandbox.integer("SELECT coalesce(max(covered_import_id), 0) FROM view_refreshes") == last

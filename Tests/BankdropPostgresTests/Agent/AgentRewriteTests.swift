@@ -32,7 +32,9 @@ extension AgentEndToEndTests {
         static let oldRows = 100_000
         static let newRows = 7
 
-        @Test("a file changed during its import: each import is the bytes it hashed; the final bytes are imported", arguments: Change.allCases)
+        @Test(
+            "a file changed during its import: each import is the bytes it hashed; the final bytes are imported",
+            arguments: Change.allCases)
         func changedWhileImporting(_ change: Change) async throws {
             try await AgentSandbox.run { sandbox in
                 let start = Date()
@@ -42,7 +44,9 @@ extension AgentEndToEndTests {
                     try StatementFiles.writeLarge(rows: Self.oldRows, tag: "old", to: "\(sandbox.outside)/old.csv"))
                 let oldText = try String(contentsOfFile: "\(sandbox.outside)/old.csv", encoding: .utf8)
                 try #require(rename("\(sandbox.outside)/old.csv", path) == 0)
-                try await sandbox.eventually("the agent running \(change.queryPrefix)", timeout: .seconds(60), agent: agent) {
+                try await sandbox.eventually(
+                    "the agent running \(change.queryPrefix)", timeout: .seconds(60), agent: agent
+                ) {
                     try await sandbox.integer(
                         """
                         SELECT count(*) FROM pg_stat_activity
@@ -65,9 +69,11 @@ extension AgentEndToEndTests {
                 let finalDigest = FileDigest.hex(FileDigest.sha256(Array(finalText.utf8)))
                 let finalRows = finalText.split(separator: "\n").count - 1
 
-                try await sandbox.eventually("the final bytes imported and moved", timeout: .seconds(60), agent: agent) {
+                try await sandbox.eventually("the final bytes imported and moved", timeout: .seconds(60), agent: agent)
+                {
                     try await sandbox.integer(
-                        "SELECT count(*) FROM import_logs WHERE status = 'succeeded' AND file_sha256 = '\\x\(finalDigest)'::bytea")
+                        "SELECT count(*) FROM import_logs WHERE status = 'succeeded' AND file_sha256 = '\\x\(finalDigest)'::bytea"
+                    )
                         == 1 && sandbox.inboxFiles.isEmpty
                 }
                 try await Task.sleep(for: .seconds(1))
@@ -76,7 +82,8 @@ extension AgentEndToEndTests {
                 // Every committed import read exactly the bytes it hashed.
                 let expectedRows = [oldDigest: Self.oldRows, finalDigest: finalRows]
                 let imports = try await sandbox.rows(
-                    "SELECT encode(file_sha256, 'hex'), rows_read, status FROM import_logs WHERE status <> 'failed' ORDER BY id")
+                    "SELECT encode(file_sha256, 'hex'), rows_read, status FROM import_logs WHERE status <> 'failed' ORDER BY id"
+                )
                 for row in imports {
                     let digest = row[0] ?? ""
                     #expect(row[2] == "succeeded" || row[2] == "duplicate", "\(row)")

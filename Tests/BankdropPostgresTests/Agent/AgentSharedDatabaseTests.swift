@@ -14,11 +14,16 @@ extension AgentEndToEndTests {
                 let secondState = sandbox.root.appendingPathComponent("state2").path
                 let first = try await sandbox.startWatchingAgent()
                 let other = try sandbox.spawn(
-                    ["watch", "--config", sandbox.configFile, "--state-dir", secondState, "--database", sandbox.conninfo, second],
+                    [
+                        "watch", "--config", sandbox.configFile, "--state-dir", secondState, "--database",
+                        sandbox.conninfo, second,
+                    ],
                     label: "watch2")
                 try await sandbox.eventually("the second agent watching", agent: other) {
                     FileManager.default.fileExists(atPath: "\(second)/.bankdrop.lock")
-                        && (try? FileManager.default.contentsOfDirectory(atPath: secondState))?.contains { $0.hasPrefix("agent-") } == true
+                        && (try? FileManager.default.contentsOfDirectory(atPath: secondState))?.contains {
+                            $0.hasPrefix("agent-")
+                        } == true
                 }
                 // Big enough that both loads overlap.
                 try StatementFiles.writeLarge(rows: 20_000, tag: "shared", to: "\(sandbox.outside)/a.csv")

@@ -21,15 +21,19 @@ extension AgentEndToEndTests {
             try await AgentSandbox.run { sandbox in
                 let start = Date()
                 for (index, name) in Self.names.enumerated() {
-                    try StatementFiles.write(StatementFiles.csv(tag: "early\(index)", rows: 3), to: "\(sandbox.inbox)/\(name)")
+                    try StatementFiles.write(
+                        StatementFiles.csv(tag: "early\(index)", rows: 3), to: "\(sandbox.inbox)/\(name)")
                 }
                 let agent = try await sandbox.startWatchingAgent()
-                try FileManager.default.createDirectory(atPath: "\(sandbox.inbox)/Savings", withIntermediateDirectories: false)
+                try FileManager.default.createDirectory(
+                    atPath: "\(sandbox.inbox)/Savings", withIntermediateDirectories: false)
                 for (index, name) in Self.names.enumerated() {
-                    try StatementFiles.write(StatementFiles.csv(tag: "late\(index)", rows: 3), to: "\(sandbox.inbox)/Savings/\(name)")
+                    try StatementFiles.write(
+                        StatementFiles.csv(tag: "late\(index)", rows: 3), to: "\(sandbox.inbox)/Savings/\(name)")
                 }
                 // A real file after them; once it is in, give the agent a few settle periods more.
-                try StatementFiles.write(StatementFiles.csv(tag: "barrier", rows: 5), to: "\(sandbox.inbox)/barrier.csv")
+                try StatementFiles.write(
+                    StatementFiles.csv(tag: "barrier", rows: 5), to: "\(sandbox.inbox)/barrier.csv")
                 try await sandbox.eventually("barrier.csv imported", agent: agent) {
                     sandbox.isDone("barrier.csv", since: start)
                 }

@@ -25,13 +25,17 @@ extension AgentEndToEndTests {
                 try #require(symlink("\(sandbox.outside)/pipe", "\(sandbox.inbox)/link-to-pipe.csv") == 0)
                 try #require(mkfifo("\(sandbox.inbox)/pipe.csv", 0o644) == 0)
                 // A symlinked "account folder" pointing out of the inbox, with a statement in it.
-                try FileManager.default.createDirectory(atPath: "\(sandbox.outside)/Elsewhere", withIntermediateDirectories: false)
-                try StatementFiles.write(StatementFiles.csv(tag: "outside", rows: 4), to: "\(sandbox.outside)/Elsewhere/e.csv")
+                try FileManager.default.createDirectory(
+                    atPath: "\(sandbox.outside)/Elsewhere", withIntermediateDirectories: false)
+                try StatementFiles.write(
+                    StatementFiles.csv(tag: "outside", rows: 4), to: "\(sandbox.outside)/Elsewhere/e.csv")
                 try #require(symlink("\(sandbox.outside)/Elsewhere", "\(sandbox.inbox)/Elsewhere") == 0)
                 // Dropped after them: imported only if nothing blocked the agent.
                 try StatementFiles.write(StatementFiles.csv(tag: "after", rows: 6), to: "\(sandbox.inbox)/after.csv")
 
-                let refused = ["Elsewhere", "early-link.csv", "early-pipe.csv", "link.csv", "link-to-pipe.csv", "pipe.csv"]
+                let refused = [
+                    "Elsewhere", "early-link.csv", "early-pipe.csv", "link.csv", "link-to-pipe.csv", "pipe.csv",
+                ]
                 try await sandbox.eventually("after.csv imported and the three entries in failed/", agent: agent) {
                     sandbox.isDone("after.csv", since: start)
                         && refused.allSatisfy { sandbox.failedFiles.contains("\($0).error.txt") }
@@ -39,15 +43,19 @@ extension AgentEndToEndTests {
 
                 #expect(sandbox.failedFiles == refused.flatMap { [$0, "\($0).error.txt"] }.sorted())
                 // Moved as what they are: still a symlink (to the same target) and a FIFO.
-                #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(sandbox.inbox)/failed/link.csv") == target)
+                #expect(
+                    try FileManager.default.destinationOfSymbolicLink(atPath: "\(sandbox.inbox)/failed/link.csv")
+                        == target)
                 var info = stat()
                 #expect(lstat("\(sandbox.inbox)/failed/pipe.csv", &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
                 let kinds = [
-                    ("Elsewhere", "symlink"), ("early-link.csv", "symlink"), ("early-pipe.csv", "FIFO"), ("link.csv", "symlink"),
+                    ("Elsewhere", "symlink"), ("early-link.csv", "symlink"), ("early-pipe.csv", "FIFO"),
+                    ("link.csv", "symlink"),
                     ("link-to-pipe.csv", "symlink"), ("pipe.csv", "FIFO"),
                 ]
                 for (name, kind) in kinds {
-                    let report = try String(contentsOfFile: "\(sandbox.inbox)/failed/\(name).error.txt", encoding: .utf8)
+                    let report = try String(
+                        contentsOfFile: "\(sandbox.inbox)/failed/\(name).error.txt", encoding: .utf8)
                     #expect(report.contains("not a regular file"), "\(name): \(report)")
                     #expect(report.contains(kind), "\(name): \(report)")
                 }

@@ -40,8 +40,10 @@ extension AgentEndToEndTests {
                         """) == 0
                 }
                 #expect(try await sandbox.integer("SELECT count(*) FROM transactions") == 0)
-                #expect(try await sandbox.integer(
-                    "SELECT count(*) FROM import_logs WHERE file_sha256 = \(hash) AND status IN ('running', 'succeeded')") == 0)
+                #expect(
+                    try await sandbox.integer(
+                        "SELECT count(*) FROM import_logs WHERE file_sha256 = \(hash) AND status IN ('running', 'succeeded')"
+                    ) == 0)
 
                 let rerun = try sandbox.spawn(arguments, label: "import")
                 let ending = await rerun.waitForExit(within: .seconds(180))

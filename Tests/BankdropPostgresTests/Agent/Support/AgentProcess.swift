@@ -144,7 +144,8 @@ enum BankdropExecutable {
         let built = scratch.appendingPathComponent("debug/bankdrop")
         guard process.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
             throw AgentTestError(
-                "the bankdrop executable is missing (run `swift build` first); building it failed:\n\(text.suffix(2000))")
+                "the bankdrop executable is missing (run `swift build` first); building it failed:\n\(text.suffix(2000))"
+            )
         }
         return built
     }

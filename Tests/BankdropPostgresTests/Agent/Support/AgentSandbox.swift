@@ -71,7 +71,8 @@ final class AgentSandbox: Sendable {
             if migrated {
                 var quiet = TestDatabase.logger
                 quiet.logLevel = .warning
-                let migrator = Migrator(migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: quiet)
+                let migrator = Migrator(
+                    migrations: try Migration.load(from: TestDatabase.migrationsDirectory), logger: quiet)
                 let connection = try await PostgresConnection.connect(conninfo, logger: TestDatabase.logger)
                 _ = try await connection.run { try migrator.up(on: $0) }
                 await connection.close()
@@ -111,7 +112,12 @@ final class AgentSandbox: Sendable {
 
     /// Closes the query connection (a server restart kills it); the next query opens a new one.
     func closeDatabase() async throws {
-        if let open = connection.withLock({ value in defer { value = nil }; return value }) { await open.close() }
+        if let open = connection.withLock({ value in
+            defer { value = nil }
+            return value
+        }) {
+            await open.close()
+        }
     }
 
     /// The connection for the test's own queries (opened on first use).
@@ -157,7 +163,8 @@ final class AgentSandbox: Sendable {
     /// and database.
     func startAgent() throws -> AgentProcess {
         try spawn(
-            ["watch", "--config", configFile, "--state-dir", stateDirectory, "--database", conninfo, inbox], label: "watch")
+            ["watch", "--config", configFile, "--state-dir", stateDirectory, "--database", conninfo, inbox],
+            label: "watch")
     }
 
     /// Starts the agent and waits until its state file says it is past `starting` (the watcher is
@@ -226,9 +233,11 @@ final class AgentSandbox: Sendable {
 
     /// Every `import_logs` row, oldest first.
     func importLogs() async throws -> [ImportLog] {
-        try await rows("SELECT id, status, file_name, rows_read, rows_inserted, error FROM import_logs ORDER BY id").map {
+        try await rows("SELECT id, status, file_name, rows_read, rows_inserted, error FROM import_logs ORDER BY id").map
+        {
             ImportLog(
-                id: Int($0[0] ?? "") ?? -1, status: $0[1] ?? "", fileName: $0[2] ?? "", rowsRead: $0[3].flatMap { Int($0) },
+                id: Int($0[0] ?? "") ?? -1, status: $0[1] ?? "", fileName: $0[2] ?? "",
+                rowsRead: $0[3].flatMap { Int($0) },
                 rowsInserted: $0[4].flatMap { Int($0) }, error: $0[5])
         }
     }

@@ -17,7 +17,8 @@ enum StatementFiles {
             let ordinal = index * 336 / total
             let month = ordinal / 28 + 1
             let day = ordinal % 28 + 1
-            text += "\(year)-\(twoDigits(month))-\(twoDigits(day)),-\(index % 97 + 1).\(twoDigits(index % 100)),\(tag),row \(index)\n"
+            text +=
+                "\(year)-\(twoDigits(month))-\(twoDigits(day)),-\(index % 97 + 1).\(twoDigits(index % 100)),\(tag),row \(index)\n"
         }
         return text
     }
