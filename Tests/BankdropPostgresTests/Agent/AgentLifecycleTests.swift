@@ -90,7 +90,7 @@ extension AgentEndToEndTests {
             }
         }
 
-        static let bigRows = 100_000
+        static let bigRows = 60_000
 
         /// How the agent is stopped in the middle of an import.
         enum Stop: String, CaseIterable, CustomTestStringConvertible, Sendable {

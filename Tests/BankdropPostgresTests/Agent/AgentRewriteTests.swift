@@ -29,7 +29,7 @@ extension AgentEndToEndTests {
             var testDescription: String { rawValue }
         }
 
-        static let oldRows = 100_000
+        static let oldRows = 50_000
         static let newRows = 7
 
         @Test(
