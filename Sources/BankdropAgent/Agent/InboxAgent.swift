@@ -313,7 +313,7 @@ public actor InboxAgent {
             router.route(source, outcome: outcome)
             recordOutcome(path.displayName, "imported", inserted: summary.rowsInserted, present: summary.rowsAlreadyPresent)
             requestRefresh(after: summary.importID)
-        case .duplicate, .refused, .preview:
+        case .duplicate, .refused:
             retries[path] = nil
             router.route(source, outcome: outcome)
             recordOutcome(path.displayName, outcome.isDuplicate ? "duplicate" : "refused")

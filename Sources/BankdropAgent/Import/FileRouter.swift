@@ -27,7 +27,7 @@ public struct FileRouter: Sendable {
             destination = .done(year: parts.year ?? 1970, month: parts.month ?? 1)
         case .refused(let refusal, _):
             destination = .failed(reason: Self.errorReport(for: source.displayName, refusal: refusal))
-        case .retryLater, .preview:
+        case .retryLater:
             return nil
         }
         // Rewritten in place since it was read (same inode, new bytes): those bytes are not what the

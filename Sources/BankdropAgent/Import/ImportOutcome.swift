@@ -10,8 +10,6 @@ public enum ImportOutcome: Sendable {
     case refused(ImportRefusal, importID: Int64?)
     /// A passing problem (database down, disk full, connection lost): nothing was kept; try again later.
     case retryLater(reason: String)
-    /// `--dry-run`: what would be imported.
-    case preview(StatementPreview)
 
     /// Whether the file is finished with (moved to done/ or failed/ in the agent's mode).
     public var isFinal: Bool {

@@ -19,14 +19,13 @@ public struct ImportReportLine: Sendable {
         return 0
     }
 
-    /// `imported`, `duplicate`, `refused`, `retry`, `preview`.
+    /// `imported`, `duplicate`, `refused`, `retry`.
     public var status: String {
         switch outcome {
         case .imported: "imported"
         case .duplicate: "duplicate"
         case .refused: "refused"
         case .retryLater: "retry"
-        case .preview: "preview"
         }
     }
 
@@ -43,8 +42,6 @@ public struct ImportReportLine: Sendable {
             return "refused   \(file): \(refusal)\(moved)"
         case .retryLater(let reason):
             return "retry     \(file): \(reason) (nothing was kept; the file stays, try again)"
-        case .preview:
-            return "preview   \(file)"
         }
     }
 
@@ -73,8 +70,6 @@ public struct ImportReportLine: Sendable {
             }
         case .retryLater(let reason):
             object["error"] = reason
-        case .preview:
-            break
         }
         return object
     }
