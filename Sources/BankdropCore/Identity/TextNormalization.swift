@@ -6,6 +6,7 @@ enum TextNormalization {
     /// Collapses every run of Unicode whitespace (spaces, tabs, line breaks, no-break spaces,
     /// ideographic spaces, ...) to one ASCII space and trims both ends.
     static func collapsingWhitespace(_ text: some StringProtocol) -> String {
+        if let ascii = asciiCollapsingWhitespace(text) { return ascii }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -20,5 +21,29 @@ enum TextNormalization {
             scalars.append(scalar)
         }
         return String(scalars)
+    }
+
+    /// The same for ASCII text, byte by byte; nil when the text holds a non-ASCII byte.
+    ///
+    /// Hand-written because it was measured to matter: with the Unicode property lookup alone,
+    /// this function took a third of the importer's CPU (`perf record` on a 200k-row dry run).
+    /// In ASCII, `White_Space` is exactly U+0009...U+000D and U+0020.
+    private static func asciiCollapsingWhitespace(_ text: some StringProtocol) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+            }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
