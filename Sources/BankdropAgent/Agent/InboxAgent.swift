@@ -245,7 +245,7 @@ public actor InboxAgent {
             state.databaseError = nil
             // An agent killed between an import and its refresh (or whose last refresh failed) left
             // the views behind; nothing else would refresh them before the next import.
-            if let uncovered, !debouncer.isDirty { requestRefresh(after: uncovered) }
+            if let uncovered, !debouncer.isDirty { await requestRefresh(after: uncovered) }
             return importer
         } catch {
             reconnectAttempts += 1
@@ -312,7 +312,7 @@ public actor InboxAgent {
             retries[path] = nil
             router.route(source, outcome: outcome)
             recordOutcome(path.displayName, "imported", inserted: summary.rowsInserted, present: summary.rowsAlreadyPresent)
-            requestRefresh(after: summary.importID)
+            await requestRefresh(after: summary.importID)
         case .duplicate, .refused:
             retries[path] = nil
             router.route(source, outcome: outcome)
@@ -339,25 +339,26 @@ public actor InboxAgent {
 
     // MARK: Refresh
 
-    private func requestRefresh(after importID: Int64) {
-        apply(debouncer.importCommitted(importID, now: clock.now))
+    private func requestRefresh(after importID: Int64) async {
+        await apply(debouncer.importCommitted(importID, now: clock.now))
     }
 
-    private func apply(_ action: RefreshDebouncer<ContinuousClock.Instant>.Action) {
+    /// Carries out the debouncer's decision and wakes the refresh loop to look at it.
+    private func apply(_ action: RefreshDebouncer<ContinuousClock.Instant>.Action) async {
         switch action {
         case .none: break
         case .scheduleTimer(let at): refreshDue = at
         case .startRefresh(let upTo): refreshRequested = upTo
         }
         state.pendingRefreshImports = debouncer.pendingImports
-        Task { await refreshBell.ring() }
+        await refreshBell.ring()
     }
 
     private func refreshLoop() async {
         while !stopping {
             if let due = refreshDue, due <= clock.now {
                 refreshDue = nil
-                apply(debouncer.timerFired(now: clock.now))
+                await apply(debouncer.timerFired(now: clock.now))
             }
             if let upTo = refreshRequested {
                 refreshRequested = nil
@@ -381,11 +382,11 @@ public actor InboxAgent {
                 metadata: ["refresh.id": "\(record.id)", "refresh.duration_ms": "\(Int(record.durationMilliseconds))"])
             state.refreshCount += 1
             state.lastRefreshAt = Date()
-            apply(debouncer.refreshFinished(now: clock.now, coveredUpTo: max(upTo, record.coveredImportID ?? upTo)))
+            await apply(debouncer.refreshFinished(now: clock.now, coveredUpTo: max(upTo, record.coveredImportID ?? upTo)))
         } catch {
             logger.warning("View refresh failed; will retry", metadata: ["error": "\(error)"])
             if let connection = refreshConnection, await !connection.isHealthy { refreshConnection = nil }
-            apply(debouncer.refreshFailed(now: clock.now))
+            await apply(debouncer.refreshFailed(now: clock.now))
         }
     }
 

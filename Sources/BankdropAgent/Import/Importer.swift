@@ -91,11 +91,9 @@ public final class Importer: Sendable {
                 let id = try await recordDuplicate(source, digest: digest, size: size, original: duplicate.original, started: started)
                 return .duplicate(importID: id, original: duplicate.original)
             }
-        } catch let error as PostgresError where error.isTransient {
-            return .retryLater(reason: error.description)
         } catch let error as PostgresError {
-            // A permanent database error (a constraint, a schema that is not migrated) is not the
-            // file's fault: keep the file, say why.
+            // Transient or not (a constraint, a schema that is not migrated), a database error is
+            // not the file's fault: keep the file, say why, try again later.
             return .retryLater(reason: error.description)
         } catch let refusal as ImportRefusal {
             return .refused(refusal, importID: nil)
@@ -125,7 +123,8 @@ public final class Importer: Sendable {
             if chunk.isEmpty { break }
             prefix += chunk
         }
-        let ext = source.fileName.split(separator: ".").count > 1 ? source.fileName.split(separator: ".").last.map(String.init) : nil
+        let parts = source.fileName.split(separator: ".")
+        let ext = parts.count > 1 ? parts.last.map(String.init) : nil
         return StatementFormat.detect(prefix: Array(prefix.prefix(StatementFormat.detectionPrefixLength)), fileExtension: ext)
     }
 
