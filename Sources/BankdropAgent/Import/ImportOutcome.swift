@@ -24,6 +24,9 @@ public struct ImportSummary: Sendable, Hashable {
     public var format: StatementFormat
     public var rowsRead: Int
     public var rowsInserted: Int
+    /// Rows copied straight into `transactions` because no stored row could be their twin; the
+    /// others went through the staging table and `INSERT ... ON CONFLICT DO NOTHING`.
+    public var rowsCopiedDirectly: Int = 0
     /// Rows that were already stored (overlapping exports, re-imports).
     public var rowsAlreadyPresent: Int { rowsRead - rowsInserted }
     /// Per account name: rows read and rows inserted.

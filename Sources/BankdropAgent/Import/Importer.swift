@@ -34,9 +34,9 @@ public final class Importer: Sendable {
         }
     }
 
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
     private let sideConnection: PostgresConnection
-    private let settings: Settings
+    let settings: Settings
     private let logger: Logger
 
     /// - Parameters:
@@ -74,15 +74,25 @@ public final class Importer: Sendable {
                 return .refused(refusal, importID: try await recordFailure(source, digest, size, nil, refusal, started))
             }
             do {
+                let summary: ImportSummary
                 do {
-                    return try await load(
+                    summary = try await load(
                         source, format: format, digest: digest, size: size, started: started, identityMode: .windowed)
                 } catch is RowIdentityError {
                     // Not grouped by date: count every row's occurrences instead (memory grows with the file).
                     logger.debug("Reloading with full occurrence tracking", metadata: ["file.name": "\(source.displayName)"])
-                    return try await load(
+                    summary = try await load(
                         source, format: format, digest: digest, size: size, started: started, identityMode: .trackAll)
                 }
+                logger.info(
+                    "Imported statement",
+                    metadata: [
+                        "file.name": "\(source.displayName)", "import.id": "\(summary.importID)", "import.format": "\(format.rawValue)",
+                        "import.rows_read": "\(summary.rowsRead)", "import.rows_inserted": "\(summary.rowsInserted)",
+                        "import.rows_already_present": "\(summary.rowsAlreadyPresent)",
+                        "import.rows_copied_directly": "\(summary.rowsCopiedDirectly)",
+                    ])
+                return .imported(summary)
             } catch let refusal as ImportRefusal {
                 // A bad row may be a torn read of a file rewritten meanwhile: then it is not the file's fault.
                 try source.checkUnchanged()
@@ -140,20 +150,37 @@ public final class Importer: Sendable {
         ).scalar().flatMap { Int64($0) }
     }
 
-    private struct DuplicateDetected: Error {
+    struct DuplicateDetected: Error {
         var original: Int64
     }
 
-    private struct LoadFacts: Sendable {
+    struct LoadFacts: Sendable {
         var accounts: [RowPreparer<AnyStatementReader>.AccountFacts]
         var years: Set<Int>
         var rowsRead: Int
     }
 
+    /// The direct path first; the staging path when the direct one cannot take the file.
     private func load(
         _ source: some ImportSource, format: StatementFormat, digest: [UInt8], size: Int, started: Date,
         identityMode: RowIdentityAssigner.Mode
-    ) async throws -> ImportOutcome {
+    ) async throws -> ImportSummary {
+        do {
+            return try await loadDirect(
+                source, format: format, digest: digest, size: size, started: started, identityMode: identityMode)
+        } catch let reason as DirectLoadUnavailable {
+            logger.debug(
+                "Loading through the staging table", metadata: ["file.name": "\(source.displayName)", "import.reason": "\(reason)"])
+            return try await loadStaged(
+                source, format: format, digest: digest, size: size, started: started, identityMode: identityMode)
+        }
+    }
+
+    /// The staging path: every row through the staging table and `INSERT ... ON CONFLICT DO NOTHING`.
+    private func loadStaged(
+        _ source: some ImportSource, format: StatementFormat, digest: [UInt8], size: Int, started: Date,
+        identityMode: RowIdentityAssigner.Mode
+    ) async throws -> ImportSummary {
         let settings = self.settings
         let fallback = fallbackAccount(for: source)
         let host = settings.host
@@ -203,14 +230,7 @@ public final class Importer: Sendable {
             await connection.run { $0.rollbackQuietly() }
             throw error
         }
-        logger.info(
-            "Imported statement",
-            metadata: [
-                "file.name": "\(source.displayName)", "import.id": "\(summary.importID)", "import.format": "\(format.rawValue)",
-                "import.rows_read": "\(summary.rowsRead)", "import.rows_inserted": "\(summary.rowsInserted)",
-                "import.rows_already_present": "\(summary.rowsAlreadyPresent)",
-            ])
-        return .imported(summary)
+        return summary
     }
 
     // A temporary table, dropped at COMMIT: the file's rows before deduplication.
@@ -242,7 +262,7 @@ public final class Importer: Sendable {
         try writer.endRow()
     }
 
-    private static func insertRunning(
+    static func insertRunning(
         _ source: some ImportSource, digest: [UInt8], size: Int, format: StatementFormat?, host: String, started: Date,
         on conn: isolated PostgresConnection
     ) throws -> Int64 {
@@ -259,9 +279,35 @@ public final class Importer: Sendable {
         return id
     }
 
-    private static func finish(
-        _ facts: LoadFacts, importID: Int64, format: StatementFormat, digest: [UInt8], on conn: isolated PostgresConnection
+    /// Inserts the staged rows (if any) without the ones already stored, adds the rows copied
+    /// straight into `transactions`, and records the counts.
+    static func finish(
+        _ facts: LoadFacts, importID: Int64, format: StatementFormat, digest: [UInt8], directRows: [String: Int] = [:],
+        staged: Bool = true, on conn: isolated PostgresConnection
     ) throws -> ImportSummary {
+        var inserted = directRows
+        if staged {
+            for (name, count) in try insertStaged(importID: importID, on: conn) { inserted[name, default: 0] += count }
+        }
+        let total = inserted.values.reduce(0, +)
+        try conn.query(
+            """
+            UPDATE import_logs SET status = 'succeeded', rows_read = $2::int, rows_inserted = $3::int,
+                   transaction_count = $3::int, rows_duplicate = $2::int - $3::int, accounts = $4::text[],
+                   finished_at = clock_timestamp()
+            WHERE id = $1
+            """,
+            [.int(importID), .int(facts.rowsRead), .int(total), .text(postgresArray(facts.accounts.map(\.name)))],
+            operation: "UPDATE import_logs")
+        return ImportSummary(
+            importID: importID, format: format, rowsRead: facts.rowsRead, rowsInserted: total,
+            rowsCopiedDirectly: directRows.values.reduce(0, +),
+            accounts: facts.accounts.map { .init(name: $0.name, read: $0.transactionCount, inserted: inserted[$0.name] ?? 0) },
+            sha256: FileDigest.hex(digest))
+    }
+
+    /// `INSERT ... ON CONFLICT DO NOTHING` from the staging table: the rows inserted, by account.
+    private static func insertStaged(importID: Int64, on conn: isolated PostgresConnection) throws -> [String: Int] {
         let counts = try conn.query(
             """
             WITH inserted AS (
@@ -280,20 +326,7 @@ public final class Importer: Sendable {
         ).rows
         var inserted: [String: Int] = [:]
         for row in counts { if let name = row[0] { inserted[name] = Int(row[1] ?? "0") ?? 0 } }
-        let total = inserted.values.reduce(0, +)
-        try conn.query(
-            """
-            UPDATE import_logs SET status = 'succeeded', rows_read = $2::int, rows_inserted = $3::int,
-                   transaction_count = $3::int, rows_duplicate = $2::int - $3::int, accounts = $4::text[],
-                   finished_at = clock_timestamp()
-            WHERE id = $1
-            """,
-            [.int(importID), .int(facts.rowsRead), .int(total), .text(postgresArray(facts.accounts.map(\.name)))],
-            operation: "UPDATE import_logs")
-        return ImportSummary(
-            importID: importID, format: format, rowsRead: facts.rowsRead, rowsInserted: total,
-            accounts: facts.accounts.map { .init(name: $0.name, read: $0.transactionCount, inserted: inserted[$0.name] ?? 0) },
-            sha256: FileDigest.hex(digest))
+        return inserted
     }
 
     private static func ensureAccountsAndPartitions(_ facts: LoadFacts, on side: isolated PostgresConnection) throws {
