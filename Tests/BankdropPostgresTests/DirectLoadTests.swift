@@ -57,16 +57,24 @@ struct DirectLoadTests {
         }
     }
 
-    @Test("a year without a partition goes through the staging path, which creates it; the next file of that year is direct")
+    @Test("a year without a partition gets one in the load transaction, and its rows still go direct")
     func missingPartition() async throws {
         try await ImporterTests.withImporter { (importer: Importer, db: PostgresConnection) async throws in
-            let first = try Self.summary(await importer.importFile(MemoryFile("2011a.csv", Self.csv(Self.days(3, 1...10, year: 2011)), account: "A")))
-            #expect(first.rowsInserted == 10)
-            #expect(first.rowsCopiedDirectly == 0)
+            let text = Self.csv(Self.days(12, 20...31, year: 2010) + Self.days(1, 1...10, year: 2011))
+            let first = try Self.summary(await importer.importFile(MemoryFile("2010-11.csv", text, account: "A")))
+            #expect(first.rowsInserted == 22)
+            #expect(first.rowsCopiedDirectly == 22)
+            #expect(try await ImporterTests.count("SELECT count(*) FROM transactions_2010", db) == 12)
             #expect(try await ImporterTests.count("SELECT count(*) FROM transactions_2011", db) == 10)
-            let second = try Self.summary(await importer.importFile(MemoryFile("2011b.csv", Self.csv(Self.days(4, 1...10, year: 2011)), account: "A")))
-            #expect(second.rowsCopiedDirectly == 10)
             #expect(try await ImporterTests.count("SELECT count(*) FROM transactions_default", db) == 0)
+            // A refused import keeps no rows, nor the partition it made in the same transaction.
+            let bad = Self.csv(Self.days(6, 1...3, year: 2009)) + "\n2009-06-04,abc,Shop,test"
+            guard case .refused = await importer.importFile(MemoryFile("bad.csv", bad, account: "A")) else {
+                Issue.record("expected a refusal")
+                return
+            }
+            #expect(try await ImporterTests.count("SELECT count(*) FROM transactions WHERE date < '2010-01-01'", db) == 0)
+            #expect(try await ImporterTests.count("SELECT count(*) FROM pg_class WHERE relname = 'transactions_2009'", db) == 0)
         }
     }
 

@@ -12,13 +12,13 @@ import Foundation
 /// NOTHING` at the end, as on the staging path. New months, the usual case, load entirely direct;
 /// an overlapping export stages only its overlap.
 ///
-/// Everything still happens in one transaction with the import record. What this path cannot do
-/// inside that transaction it hands back by throwing ``DirectLoadUnavailable``, after rolling
-/// back, and the caller loads the file on the staging path instead:
-/// - a row needs a yearly partition that does not exist yet: creating one locks `import_logs`
-///   and `accounts`, which this transaction already writes (the staging path creates partitions
-///   on its side connection before its load transaction writes anything);
-/// - a direct row met a stored twin after all (another agent committed it meanwhile: 23505).
+/// Everything happens in the one load transaction, with the import record. A row whose year has
+/// no partition yet gets it there and then (`ensure_transactions_partition`): the locks that takes
+/// on `accounts` and `import_logs` are held to COMMIT, so another agent's import waits meanwhile;
+/// it happens once per year and database. When a direct row meets a twin after all (another agent
+/// stored it meanwhile: `unique_violation`, or is storing it and each waits for the other:
+/// `deadlock_detected`), this path rolls back and throws ``DirectLoadUnavailable``, and the caller
+/// loads the file on the staging path instead.
 extension Importer {
     /// Why the direct path handed the file back to the staging path.
     struct DirectLoadUnavailable: Error, CustomStringConvertible {
@@ -42,19 +42,26 @@ extension Importer {
                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(FileDigest.hex(digest))],
                     operation: "lock file hash")
                 if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
-                let partitions = Set(try PartitionManager.partitionedYears(on: conn))
                 let importID = try Self.insertRunning(
                     source, digest: digest, size: size, format: format, host: settings.host, started: started, on: conn)
                 var preparer = RowPreparer(
                     reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
                     fallbackAccount: fallback, rules: try CategoryRules(settings.categoryRules), identityMode: identityMode)
-                var router = DirectRouter(importID: importID)
+                var router = DirectRouter(importID: importID, partitions: Set(try PartitionManager.partitionedYears(on: conn)))
                 var pending = try preparer.next()
                 while let first = pending {
-                    // Between COPY segments: make the row's account known, open the staging table.
-                    guard let route = try router.route(first, partitions: partitions) else {
+                    // Between COPY segments: what the next row needs first.
+                    let route: DirectRouter.Route
+                    switch router.step(for: first) {
+                    case .lookUpAccount:
                         router.add(try Self.lookUpAccount(first.account, in: preparer.accounts, on: conn))
                         continue
+                    case .createPartition(let year):
+                        try PartitionManager.ensurePartitions(for: [year], on: conn)
+                        router.partitions.insert(year)
+                        continue
+                    case .copy(let next):
+                        route = next
                     }
                     if route == .staged, !router.hasStagingTable {
                         try conn.execute(Self.stagingTableSQL, operation: "CREATE staging table")
@@ -64,7 +71,7 @@ extension Importer {
                     try conn.copy(route == .direct ? Self.directCopySQL : Self.stagingCopySQL, operation: "COPY \(route)") { writer in
                         var row: PreparedRow? = first
                         while let current = row {
-                            guard try router.route(current, partitions: partitions) == route else {
+                            guard router.step(for: current) == .copy(route) else {
                                 pending = current
                                 return
                             }
@@ -81,9 +88,10 @@ extension Importer {
                     staged: router.hasStagingTable, on: conn)
                 try conn.execute("COMMIT", operation: "COMMIT")
                 return summary
-            } catch let error as PostgresError where error.sqlState == "23505" {
+            } catch let error as PostgresError where error.sqlState == "23505" || error.sqlState == "40P01" {
+                // Another agent is loading or has just stored a twin of a direct row.
                 conn.rollbackQuietly()
-                throw DirectLoadUnavailable(description: "a row was stored meanwhile by another import")
+                throw DirectLoadUnavailable(description: "another import stored the same rows meanwhile (\(error.sqlState ?? ""))")
             } catch {
                 conn.rollbackQuietly()
                 throw error
@@ -140,32 +148,42 @@ struct DirectRouter {
     private var accounts: [String: (account: Account, idText: String)] = [:]
     private let importIDText: String
     private var switches = 0
-    private var last: DirectRouter.Route?
+    private var last: Route?
     var hasStagingTable = false
     /// Rows copied straight into `transactions`, by account name.
     private(set) var directRows: [String: Int] = [:]
 
-    init(importID: Int64) {
+    /// The years that have a partition of their own.
+    var partitions: Set<Int>
+
+    init(importID: Int64, partitions: Set<Int>) {
         importIDText = String(importID)
+        self.partitions = partitions
     }
 
     mutating func add(_ account: Account) {
         accounts[account.name] = (account, String(account.id))
     }
 
-    /// Where `row` goes, or nil when its account must be looked up first.
-    /// - Throws: `Importer.DirectLoadUnavailable` when the row's year has no partition.
-    mutating func route(_ row: PreparedRow, partitions: Set<Int>) throws -> DirectRouter.Route? {
-        guard let entry = accounts[row.account] else { return nil }
+    /// What a row needs before it can be copied.
+    enum Step: Equatable {
+        case lookUpAccount
+        case createPartition(Int)
+        case copy(Route)
+    }
+
+    /// Where `row` goes, or what must happen first.
+    mutating func step(for row: PreparedRow) -> Step {
+        guard let entry = accounts[row.account] else { return .lookUpAccount }
         let date = row.transaction.bookingDate
         if PartitionManager.supportedYears.contains(date.year), !partitions.contains(date.year) {
-            throw Importer.DirectLoadUnavailable(description: "no partition for \(date.year) yet")
+            return .createPartition(date.year)
         }
-        var route: DirectRouter.Route = entry.account.stored?.contains(date) == true ? .staged : .direct
+        var route: Route = entry.account.stored?.contains(date) == true ? .staged : .direct
         if switches >= Importer.maximumRouteSwitches { route = .staged }
         if let last, last != route { switches += 1 }
         last = route
-        return route
+        return .copy(route)
     }
 
     mutating func write(_ row: PreparedRow, as route: DirectRouter.Route, to writer: inout CopyWriter) throws {
