@@ -55,6 +55,7 @@ public struct ImportReportLine: Sendable {
             object["rows_read"] = s.rowsRead
             object["rows_inserted"] = s.rowsInserted
             object["rows_already_present"] = s.rowsAlreadyPresent
+            object["rows_copied_directly"] = s.rowsCopiedDirectly
             object["sha256"] = s.sha256
             object["accounts"] = s.accounts.map { ["name": $0.name, "read": $0.read, "inserted": $0.inserted] }
         case .duplicate(let id, let original):
