@@ -25,7 +25,7 @@ extension AgentEndToEndTests {
                         """
                         SELECT count(*) FROM pg_stat_activity
                         WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
-                          AND query LIKE 'COPY transactions_staging%'
+                          AND query LIKE 'COPY transactions%'
                         """) == 1
                 }
                 try await Task.sleep(for: .milliseconds(300))
