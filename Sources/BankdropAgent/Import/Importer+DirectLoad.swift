@@ -186,24 +186,11 @@ struct DirectRouter {
         return .copy(route)
     }
 
-    mutating func write(_ row: PreparedRow, as route: DirectRouter.Route, to writer: inout CopyWriter) throws {
+    mutating func write(_ row: PreparedRow, as route: Route, to writer: inout CopyWriter) throws {
         guard route == .direct, let entry = accounts[row.account] else {
-            return try Importer.write(row, to: &writer)
+            return try Importer.write(row, account: row.account, last: String(row.transaction.line), to: &writer)
         }
-        let t = row.transaction
-        writer.field(entry.idText)
-        writer.field(t.bookingDate.description)
-        writer.field(t.amount.description)
-        writer.field(row.currency.flatMap { $0.count == 3 ? $0 : nil })
-        writer.field(t.payee)
-        writer.field(t.description)
-        writer.field(row.classification.merchant)
-        writer.field(row.classification.category)
-        writer.field(t.bankID)
-        writer.field(t.valueDate?.description)
-        writer.field(bytes: row.key.bytes)
-        writer.field(importIDText)
-        try writer.endRow()
+        try Importer.write(row, account: entry.idText, last: importIDText, to: &writer)
         directRows[row.account, default: 0] += 1
     }
 }

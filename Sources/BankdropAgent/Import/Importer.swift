@@ -199,7 +199,9 @@ public final class Importer: Sendable {
                     reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
                     fallbackAccount: fallback, rules: try CategoryRules(settings.categoryRules), identityMode: identityMode)
                 try conn.copy(Self.stagingCopySQL, operation: "COPY transactions_staging") { writer in
-                    while let row = try preparer.next() { try Self.write(row, to: &writer) }
+                    while let row = try preparer.next() {
+                        try Self.write(row, account: row.account, last: String(row.transaction.line), to: &writer)
+                    }
                 }
                 // The rows must be the bytes that were hashed: a file rewritten in place while it was
                 // read (cp over the same name keeps the inode) gave a mix of old and new. Roll back;
@@ -245,9 +247,11 @@ public final class Importer: Sendable {
         COPY transactions_staging (account, date, amount, currency, payee, description, merchant, category, bank_id, value_date, row_key, line) FROM STDIN
         """
 
-    static func write(_ row: PreparedRow, to writer: inout CopyWriter) throws {
+    /// One row in the column order of ``stagingCopySQL`` (`account` is the account's name, `last`
+    /// the file's line) or of `directCopySQL` (the account's id, and the import's id).
+    static func write(_ row: PreparedRow, account: String, last: String, to writer: inout CopyWriter) throws {
         let t = row.transaction
-        writer.field(row.account)
+        writer.field(account)
         writer.field(t.bookingDate.description)
         writer.field(t.amount.description)
         writer.field(row.currency.flatMap { $0.count == 3 ? $0 : nil })
@@ -258,7 +262,7 @@ public final class Importer: Sendable {
         writer.field(t.bankID)
         writer.field(t.valueDate?.description)
         writer.field(bytes: row.key.bytes)
-        writer.field(String(t.line))
+        writer.field(last)
         try writer.endRow()
     }
 
