@@ -67,12 +67,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Grafana dashboard files: their SQL, expanded as Grafana expands it (tests).
+        .target(name: "GrafanaDashboards"),
 
         .testTarget(name: "BankdropCoreTests", dependencies: ["BankdropCore"]),
         .testTarget(name: "BankdropInboxTests", dependencies: ["BankdropInbox", "BankdropCore"]),
         .testTarget(
             name: "BankdropPostgresTests",
-            dependencies: ["BankdropPostgres", "BankdropAgent"]
+            dependencies: ["BankdropPostgres", "BankdropAgent", "GrafanaDashboards"]
         ),
         .testTarget(
             name: "BankdropAgentTests",

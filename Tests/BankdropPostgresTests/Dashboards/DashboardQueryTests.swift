@@ -2,6 +2,7 @@ import BankdropAgent
 import BankdropCore
 import BankdropPostgres
 import Foundation
+import GrafanaDashboards
 import Testing
 
 /// Every SQL query of the shipped Grafana dashboards, expanded as Grafana expands it, against a

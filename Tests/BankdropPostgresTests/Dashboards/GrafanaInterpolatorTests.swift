@@ -1,8 +1,9 @@
 import Foundation
+import GrafanaDashboards
 import Testing
 
-/// The test's stand-in for Grafana's query interpolation must expand exactly as Grafana does, or
-/// the dashboard test proves nothing.
+/// The stand-in for Grafana's query interpolation must expand exactly as Grafana does, or the
+/// dashboard test and the benchmark's query figures prove nothing.
 @Suite("Grafana query interpolation")
 struct GrafanaInterpolatorTests {
     static let interpolator = GrafanaInterpolator(

@@ -1,36 +1,68 @@
 import Foundation
 
-/// What Grafana does to a PostgreSQL panel query before the database sees it (tests only): the
-/// dashboard variables and `$__interval` (the front end), then the data source's macros, as in
-/// Grafana's `pkg/tsdb/grafana-postgresql-datasource/macros.go`.
-struct GrafanaInterpolator {
+/// What Grafana does to a PostgreSQL panel query before the database sees it: the dashboard
+/// variables and `$__interval` (the front end), then the data source's macros, as in Grafana's
+/// `pkg/tsdb/grafana-postgresql-datasource/macros.go`.
+///
+/// ```swift
+/// let now = Date()
+/// let interpolator = GrafanaInterpolator(
+///     from: now.addingTimeInterval(-90 * 86400), to: now,
+///     interval: GrafanaInterpolator.automaticInterval(for: 90 * 86400),
+///     variables: ["account": .raw("SELECT id FROM accounts")])
+/// let sql = try interpolator.interpolate("SELECT ... WHERE $__timeFilter(date) AND account_id IN ($account)")
+/// ```
+public struct GrafanaInterpolator: Sendable {
     /// A dashboard variable's current value.
-    enum Value {
+    public enum Value: Sendable, Hashable {
         /// Selected values of a multi-value variable: each single-quoted (quotes doubled), comma-joined.
         case values([String])
         /// Inserted as written: the custom "All" value of a variable with `allValue`.
         case raw(String)
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    /// A macro Grafana would reject (unknown, or missing arguments), or an unreadable interval.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What is wrong, in Grafana's words where it has them.
+        public var description: String
+
+        /// Creates a failure.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    /// The dashboard's time range.
-    var from: Date
-    var to: Date
+    /// The start of the dashboard's time range.
+    public var from: Date
+    /// The end of the dashboard's time range.
+    public var to: Date
     /// `$__interval`, e.g. `2h`.
-    var interval: String
+    public var interval: String
     /// Dashboard variables by name.
-    var variables: [String: Value] = [:]
+    public var variables: [String: Value]
 
-    func interpolate(_ sql: String) throws -> String {
+    /// Creates an interpolator for the range `from`...`to`.
+    /// - Parameters:
+    ///   - interval: `$__interval`, e.g. ``automaticInterval(for:)`` of the range.
+    ///   - variables: the dashboard variables' current values, by name without `$`.
+    public init(from: Date, to: Date, interval: String, variables: [String: Value] = [:]) {
+        self.from = from
+        self.to = to
+        self.interval = interval
+        self.variables = variables
+    }
+
+    /// The query as the database receives it: variables replaced, then macros expanded.
+    /// - Throws: ``Failure`` for an unknown macro or one without its arguments.
+    public func interpolate(_ sql: String) throws -> String {
         try expandMacros(replaceVariables(sql))
     }
 
     // MARK: Front end: template variables
 
-    func replaceVariables(_ sql: String) -> String {
+    /// Replaces `$name`, `${name}`, `${name:format}` and `[[name]]` of known variables and
+    /// `$__interval`, `$__interval_ms`; unknown names stay as written.
+    public func replaceVariables(_ sql: String) -> String {
         var out = ""
         var index = sql.startIndex
         while index < sql.endIndex {
@@ -38,7 +70,8 @@ struct GrafanaInterpolator {
             if character == "$" {
                 let next = sql.index(after: index)
                 if next < sql.endIndex, sql[next] == "{", let close = sql[next...].firstIndex(of: "}") {
-                    let name = String(sql[sql.index(after: next)..<close]).split(separator: ":").first.map(String.init) ?? ""
+                    let name =
+                        String(sql[sql.index(after: next)..<close]).split(separator: ":").first.map(String.init) ?? ""
                     if let value = value(of: name) {
                         out += value
                         index = sql.index(after: close)
@@ -73,7 +106,8 @@ struct GrafanaInterpolator {
         default: break
         }
         switch variables[name] {
-        case .values(let values)?: return values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",")
+        case .values(let values)?:
+            return values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ",")
         case .raw(let text)?: return text
         case nil: return nil
         }
@@ -85,7 +119,9 @@ struct GrafanaInterpolator {
 
     // MARK: Back end: macros, `\$([_a-zA-Z0-9]+)\(([^\)]*)\)`
 
-    func expandMacros(_ sql: String) throws -> String {
+    /// Expands the data source's `$__name(arguments)` macros.
+    /// - Throws: ``Failure`` for an unknown macro or one without its arguments.
+    public func expandMacros(_ sql: String) throws -> String {
         var out = ""
         var index = sql.startIndex
         while index < sql.endIndex {
@@ -95,7 +131,9 @@ struct GrafanaInterpolator {
                 continue
             }
             let nameStart = sql.index(after: index)
-            let nameEnd = sql[nameStart...].firstIndex { !($0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber))) } ?? sql.endIndex
+            let nameEnd =
+                sql[nameStart...].firstIndex { !($0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber))) }
+                ?? sql.endIndex
             guard nameEnd > nameStart, nameEnd < sql.endIndex, sql[nameEnd] == "(",
                 let close = sql[nameEnd...].firstIndex(of: ")")
             else {
@@ -104,8 +142,10 @@ struct GrafanaInterpolator {
                 continue
             }
             var name = String(sql[nameStart..<nameEnd])
-            let arguments = sql[sql.index(after: nameEnd)..<close].split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ")) }
+            let arguments = sql[sql.index(after: nameEnd)..<close].split(
+                separator: ",", omittingEmptySubsequences: false
+            )
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " ")) }
             let after = sql.index(after: close)
             // Before Grafana 5.3, `$__timeGroup(...)` followed by a comma added `AS "time"`; it still does.
             if name == "__timeGroup", after < sql.endIndex, sql[after] == "," { name = "__timeGroupAlias" }
@@ -117,7 +157,9 @@ struct GrafanaInterpolator {
 
     private func evaluate(_ name: String, _ arguments: [String]) throws -> String {
         func column() throws -> String {
-            guard let first = arguments.first, !first.isEmpty else { throw Failure(description: "missing time column argument for macro \(name)") }
+            guard let first = arguments.first, !first.isEmpty else {
+                throw Failure(description: "missing time column argument for macro \(name)")
+            }
             return first
         }
         switch name {
@@ -127,8 +169,11 @@ struct GrafanaInterpolator {
         case "__timeFrom": return "'\(Self.rfc3339(from))'"
         case "__timeTo": return "'\(Self.rfc3339(to))'"
         case "__timeGroup", "__timeGroupAlias":
-            guard arguments.count >= 2 else { throw Failure(description: "macro \(name) needs time column and interval") }
-            let seconds = Self.number(try Self.seconds(arguments[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))))
+            guard arguments.count >= 2 else {
+                throw Failure(description: "macro \(name) needs time column and interval")
+            }
+            let seconds = Self.number(
+                try Self.seconds(arguments[1].trimmingCharacters(in: CharacterSet(charactersIn: "'"))))
             let group = "floor(extract(epoch from \(arguments[0]))/\(seconds))*\(seconds)"
             return name == "__timeGroupAlias" ? group + " AS \"time\"" : group
         case "__unixEpochFilter":
@@ -141,8 +186,11 @@ struct GrafanaInterpolator {
     }
 
     /// Seconds in a Grafana interval: `30s`, `5m`, `2h`, `1d`, `1w`, `500ms`.
-    static func seconds(_ interval: String) throws -> Double {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800), ("y", 31_536_000)]
+    /// - Throws: ``Failure`` when `interval` has no known unit or no number.
+    public static func seconds(_ interval: String) throws -> Double {
+        let units: [(String, Double)] = [
+            ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604_800), ("y", 31_536_000),
+        ]
         for (suffix, factor) in units where interval.hasSuffix(suffix) {
             if let value = Double(interval.dropLast(suffix.count)) { return value * factor }
         }
@@ -155,7 +203,7 @@ struct GrafanaInterpolator {
     }
 
     /// Go's `time.RFC3339Nano` in UTC: fraction digits only when needed, trailing zeros dropped.
-    static func rfc3339(_ date: Date) -> String {
+    public static func rfc3339(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
@@ -173,7 +221,7 @@ struct GrafanaInterpolator {
 
     /// Grafana's automatic `$__interval` for a range drawn over about 1,000 pixels, rounded to a
     /// step of its table (simplified).
-    static func automaticInterval(for range: TimeInterval) -> String {
+    public static func automaticInterval(for range: TimeInterval) -> String {
         let steps: [(TimeInterval, String)] = [
             (1, "1s"), (10, "10s"), (60, "1m"), (300, "5m"), (600, "10m"), (1800, "30m"), (3600, "1h"), (7200, "2h"),
             (21_600, "6h"), (43_200, "12h"), (86_400, "1d"), (604_800, "1w"),
