@@ -5,7 +5,8 @@ let package = Package(
     name: "bankdrop",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bankdrop", targets: ["bankdrop"])
+        .executable(name: "bankdrop", targets: ["bankdrop"]),
+        .executable(name: "bankdrop-bench", targets: ["bankdrop-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,14 +68,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Grafana dashboard files: their SQL, expanded as Grafana expands it (tests).
+        // Grafana dashboard files: their SQL, expanded as Grafana expands it (tests and benchmark).
         .target(name: "GrafanaDashboards"),
+        // The benchmark harness: runs the real `bankdrop` and `psql`, prints figures, never fails on time.
+        .executableTarget(
+            name: "bankdrop-bench",
+            dependencies: [
+                "BankdropAgent", "BankdropCore", "BankdropPostgres", "GrafanaDashboards",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .testTarget(name: "BankdropCoreTests", dependencies: ["BankdropCore"]),
         .testTarget(name: "BankdropInboxTests", dependencies: ["BankdropInbox", "BankdropCore"]),
         .testTarget(
             name: "BankdropPostgresTests",
-            dependencies: ["BankdropPostgres", "BankdropAgent", "GrafanaDashboards"]
+            dependencies: ["BankdropPostgres", "BankdropAgent", "GrafanaDashboards", "bankdrop-bench"]
         ),
         .testTarget(
             name: "BankdropAgentTests",
