@@ -306,10 +306,3 @@ struct ImportBench {
             samples.overlapInserted, "rows")
     }
 }
-
-extension Duration {
-    /// The duration in milliseconds, as a Double.
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}
