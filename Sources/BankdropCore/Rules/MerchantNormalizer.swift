@@ -30,6 +30,12 @@ public struct MerchantNormalizer: Sendable {
 
     /// The merchant name in `text`, or nil when nothing but noise is left.
     public func normalize(_ text: String) -> String? {
+        if let ascii = TextNormalization.asciiCollapsedBytes(text) { return Self.normalizeASCII(ascii) }
+        return normalizeCharacters(text)
+    }
+
+    /// `normalize(_:)` on `Character`s: the reference for every input, the only path for non-ASCII text.
+    func normalizeCharacters(_ text: String) -> String? {
         var text = TextNormalization.collapsingWhitespace(text)
         text = Self.cut(text, at: "//")
         text = Self.stripPrefixes(text)
