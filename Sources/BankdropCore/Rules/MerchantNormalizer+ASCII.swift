@@ -8,8 +8,13 @@ extension MerchantNormalizer {
     /// are the ASCII ones, letters are `A-Z a-z`, numbers `0-9` and lower-case letters `a-z`, so
     /// the steps below are those of `normalizeCharacters(_:)` one for one; the channel prefixes and
     /// edge characters that are not ASCII can never match. Tests pin both paths to the same result.
+    static func normalizeASCII(_ collapsed: UnsafeBufferPointer<UInt8>) -> String? {
+        ASCIIMerchantText(bytes: collapsed).merchant()
+    }
+
+    /// `normalizeASCII(_:)` on an array.
     static func normalizeASCII(_ collapsed: [UInt8]) -> String? {
-        collapsed.withUnsafeBufferPointer { ASCIIMerchantText(bytes: $0).merchant() }
+        collapsed.withUnsafeBufferPointer { normalizeASCII($0) }
     }
 }
 

@@ -30,6 +30,10 @@ public struct MerchantNormalizer: Sendable {
 
     /// The merchant name in `text`, or nil when nothing but noise is left.
     public func normalize(_ text: String) -> String? {
+        if TextNormalization.isCollapsedASCII(text) {
+            var text = text
+            return text.withUTF8 { Self.normalizeASCII($0) }
+        }
         if let ascii = TextNormalization.asciiCollapsedBytes(text) { return Self.normalizeASCII(ascii) }
         return normalizeCharacters(text)
     }

@@ -27,3 +27,22 @@ struct TextNormalizationTests {
         #expect(TextNormalization.collapsingWhitespace(input[...]) == expected)
     }
 }
+
+/// `collapsingWhitespace` hands back ASCII text that is already collapsed without copying it;
+/// the check must say yes exactly when collapsing would not change the text.
+@Suite("Text normalisation: already collapsed")
+struct TextNormalizationCollapsedTests {
+    @Test(
+        "already collapsed means collapsing changes nothing",
+        arguments: [
+            "", "a", "a b", "a b c", "Robert'); DROP TABLE t;--", " ", "  ", " a", "a ", "a  b", "a\tb", "a\nb",
+            "a\r\nb", "\u{0B}", "a\u{0C}", "\u{1F}x\u{7F}", "café", "a\u{00A0}b", "a\u{0085}b", "Zoë ok",
+        ])
+    func collapsed(_ text: String) {
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        #expect(
+            TextNormalization.isCollapsedASCII(text)
+                == (isASCII && TextNormalization.collapsingWhitespace(text) == text))
+        #expect(TextNormalization.isCollapsedASCII(text[...]) == TextNormalization.isCollapsedASCII(text))
+    }
+}
