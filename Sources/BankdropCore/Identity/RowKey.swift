@@ -17,11 +17,32 @@ public struct RowKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Creates a key from the first 32 bytes of a digest (SHA-256 has exactly 32).
     init(digestBytes: some Sequence<UInt8>) {
-        var words: [UInt64] = [0, 0, 0, 0]
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         for (offset, byte) in digestBytes.prefix(32).enumerated() {
-            words[offset / 8] = words[offset / 8] << 8 | UInt64(byte)
+            switch offset / 8 {
+            case 0: words.0 = words.0 << 8 | UInt64(byte)
+            case 1: words.1 = words.1 << 8 | UInt64(byte)
+            case 2: words.2 = words.2 << 8 | UInt64(byte)
+            default: words.3 = words.3 << 8 | UInt64(byte)
+            }
         }
-        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+        self.init(words: words)
+    }
+
+    /// Creates a key from the memory of a digest of 32 bytes or more, without iterating it.
+    init(digestMemory memory: UnsafeRawBufferPointer) {
+        guard memory.count >= 32 else {
+            self.init(digestBytes: memory)
+            return
+        }
+        func word(_ offset: Int) -> UInt64 {
+            UInt64(bigEndian: memory.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        self.init(words: (word(0), word(8), word(16), word(24)))
+    }
+
+    private init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        (w0, w1, w2, w3) = words
     }
 
     /// Parses 64 hexadecimal digits (either case), or returns nil.

@@ -101,14 +101,31 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Plain decimal text with `.`, e.g. `-1234.50`; what PostgreSQL's `numeric` input accepts.
     public var description: String {
+        var text: [UInt8] = []
+        appendDescription(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 bytes of `description`, without building a String (row keys and COPY
+    /// text write every row's amount).
+    func appendDescription(to bytes: inout [UInt8]) {
+        if units < 0 { bytes.append(UInt8(ascii: "-")) }
         let magnitude = units.magnitude
-        var digits = String(magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
-            }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        var digitCount = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
         }
-        return units < 0 ? "-" + digits : digits
+        // With decimals, at least one digit before the point: 5 at scale 2 is `0.05`.
+        let width = scale > 0 ? max(digitCount, scale + 1) : digitCount
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var value = magnitude
+        for index in stride(from: start + width - 1, through: start + width - digitCount, by: -1) {
+            bytes[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
+            value /= 10
+        }
+        if scale > 0 { bytes.insert(UInt8(ascii: "."), at: start + width - scale) }
     }
 }

@@ -43,10 +43,40 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `YYYY-MM-DD`, what PostgreSQL's `date` input accepts.
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        var text: [UInt8] = []
+        appendDescription(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 bytes of `description`, without building a String (row keys and COPY
+    /// text write every row's date).
+    func appendDescription(to bytes: inout [UInt8]) {
+        Self.append(year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.append(day, width: 2, to: &bytes)
+    }
+
+    /// `value` in decimal, zero-padded on the left to `width` characters.
+    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        guard (0...9999).contains(value) else {
+            // Out-of-range values (the fields are public) keep String's spelling: `-5` pads to `00-5`.
+            let text = String(value).utf8
+            if text.count < width {
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count))
+            }
+            bytes.append(contentsOf: text)
+            return
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        let digitCount = value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(width, digitCount)))
+        var rest = value
+        var index = bytes.count - 1
+        while rest > 0 {
+            bytes[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            index -= 1
+        }
     }
 }

@@ -186,6 +186,22 @@ struct RowIdentityAssignerTests {
         }
     }
 
+    /// The assigner keeps the current account's state aside between rows; two spellings of one
+    /// account must still share one count, in both modes.
+    @Test(
+        "two spellings of one account share occurrence counts",
+        arguments: [RowIdentityAssigner.Mode.windowed, .trackAll])
+    func spellingsShareCounts(mode: RowIdentityAssigner.Mode) throws {
+        let coffee = try row("2025-03-12", "-4.50", payee: "Blue Bottle")
+        var assigner = RowIdentityAssigner(mode: mode)
+        let spellings = ["DE89 3704 0044 0532 0130 00", "de89370400440532013000", "9100", "DE89370400440532013000"]
+        let result = try spellings.map { try assigner.key(for: coffee, account: $0) }
+        let oneSpelling = try keys([coffee, coffee, coffee], mode: mode)
+        #expect([result[0], result[1], result[3]] == oneSpelling)
+        #expect(result[2] == (try keys([coffee], account: "9100", mode: mode))[0])
+        #expect(assigner.trackedCountEntries == 2)
+    }
+
     @Test("windowed mode keeps counts for the current date only")
     func memoryStaysFlat() throws {
         var assigner = RowIdentityAssigner(mode: .windowed)
