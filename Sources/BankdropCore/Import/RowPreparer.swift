@@ -9,6 +9,8 @@ public struct RowPreparer<Reader: StatementReader> {
     private let fallbackAccount: String?
     private let fileName: String
     private var current: (name: String, account: StatementAccount)?
+    /// The index in `accounts` of the current account.
+    private var currentIndex: Int?
 
     /// What the file says of each account, by account name, in order of first appearance.
     public private(set) var accounts: [AccountFacts] = []
@@ -71,7 +73,8 @@ public struct RowPreparer<Reader: StatementReader> {
             case .balance(let balance):
                 guard let index = currentIndex else { continue }
                 switch balance.kind {
-                case .opening where accounts[index].openingBalance == nil: accounts[index].openingBalance = balance.amount
+                case .opening where accounts[index].openingBalance == nil:
+                    accounts[index].openingBalance = balance.amount
                 case .closing: accounts[index].closingBalance = balance.amount
                 default: break
                 }
@@ -97,19 +100,17 @@ public struct RowPreparer<Reader: StatementReader> {
         }
     }
 
-    private var currentIndex: Int? {
-        guard let current else { return nil }
-        return accounts.lastIndex { $0.name == current.name }
-    }
-
     private mutating func begin(_ account: StatementAccount) throws {
         let identifier = account.identifier?.trimmingCharacters(in: .whitespaces)
         guard let name = (identifier?.isEmpty == false ? identifier : nil) ?? fallbackAccount else {
             throw ImportRefusal.noAccount(fileName: fileName)
         }
         current = (name, account)
-        if !accounts.contains(where: { $0.name == name }) {
+        if let index = accounts.firstIndex(where: { $0.name == name }) {
+            currentIndex = index
+        } else {
             accounts.append(AccountFacts(name: name, account: account))
+            currentIndex = accounts.count - 1
         }
     }
 }

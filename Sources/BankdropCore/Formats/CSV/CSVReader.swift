@@ -287,8 +287,8 @@ public struct CSVReader: StatementReader {
         let transaction = StatementTransaction(
             bookingDate: bookingDate, valueDate: valueDate, amount: amount, currency: currency,
             payee: counterparty.flatMap { value($0) }.flatMap(Self.text),
-            description: descriptionParts.isEmpty
-                ? nil : descriptionParts.joined(separator: profile.descriptionSeparator),
+            description: descriptionParts.count > 1
+                ? descriptionParts.joined(separator: profile.descriptionSeparator) : descriptionParts.first,
             bankID: layout.bankID.flatMap { value($0) }.flatMap(Self.text),
             category: layout.category.flatMap { value($0) }.flatMap(Self.text),
             line: line)
@@ -405,8 +405,10 @@ public struct CSVReader: StatementReader {
         case "€": return "EUR"
         case "£": return "GBP"
         default:
-            return text.utf8.count == 3 && text.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A })
-                ? text.uppercased() : text
+            let utf8 = text.utf8
+            guard utf8.count == 3, utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else { return text }
+            // Most files write `EUR` already: no new String per row.
+            return utf8.allSatisfy({ $0 <= 0x5A }) ? text : text.uppercased()
         }
     }
 }
