@@ -29,8 +29,24 @@ enum TextNormalization {
     ///
     /// Hand-written because it was measured to matter: with the Unicode property lookup alone,
     /// this function took a third of the importer's CPU (`perf record` on a 200k-row dry run).
+    /// In ASCII, `White_Space` is exactly U+0009...U+000D and U+0020.
     private static func asciiCollapsingWhitespace(_ text: some StringProtocol) -> String? {
-        asciiCollapsedBytes(text).map { String(decoding: $0, as: UTF8.self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+            }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `text` is ASCII and `collapsingWhitespace(text)` is the text itself: no whitespace
@@ -55,29 +71,5 @@ enum TextNormalization {
             isEmpty = false
         }
         return isEmpty || !afterSpace
-    }
-
-    /// The UTF-8 bytes of `collapsingWhitespace(text)` when the text is all ASCII, else nil.
-    ///
-    /// In ASCII, `White_Space` is exactly U+0009...U+000D and U+0020. Every ASCII character but
-    /// CR LF is a `Character` of its own, and CR LF collapses to a space: byte-wise fast paths
-    /// (`MerchantNormalizer`) start from here.
-    static func asciiCollapsedBytes(_ text: some StringProtocol) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            guard byte < 0x80 else { return nil }
-            if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                pendingSpace = !bytes.isEmpty
-                continue
-            }
-            if pendingSpace {
-                bytes.append(0x20)
-                pendingSpace = false
-            }
-            bytes.append(byte)
-        }
-        return bytes
     }
 }

@@ -32,13 +32,14 @@ public struct MerchantNormalizer: Sendable {
     public func normalize(_ text: String) -> String? {
         if TextNormalization.isCollapsedASCII(text) {
             var text = text
-            return text.withUTF8 { Self.normalizeASCII($0) }
+            return text.withUTF8 { Self.normalizeLatin1($0) }
         }
-        if let ascii = TextNormalization.asciiCollapsedBytes(text) { return Self.normalizeASCII(ascii) }
+        if let latin1 = Self.latin1Collapsed(text) { return Self.normalizeLatin1(latin1) }
         return normalizeCharacters(text)
     }
 
-    /// `normalize(_:)` on `Character`s: the reference for every input, the only path for non-ASCII text.
+    /// `normalize(_:)` on `Character`s: the reference for every input, the only path for text with
+    /// characters beyond ASCII and the Latin-1 letters (see `normalizeLatin1(_:)`).
     func normalizeCharacters(_ text: String) -> String? {
         var text = TextNormalization.collapsingWhitespace(text)
         text = Self.cut(text, at: "//")

@@ -2,7 +2,7 @@ import Testing
 
 @testable import BankdropCore
 
-/// The byte-wise ASCII path of `MerchantNormalizer.normalize(_:)` must give exactly what the
+/// The byte-wise path of `MerchantNormalizer.normalize(_:)` (ASCII and Latin-1 letters) must give exactly what the
 /// `Character` path gives: merchant names are stored and grouped on, so a difference would split
 /// one merchant in two.
 @Suite("Merchant normaliser fast path")
@@ -34,38 +34,80 @@ struct MerchantNormalizerFastPathTests {
     @Test("ASCII edge cases take the byte path and agree with the Character path", arguments: asciiEdgeCases)
     func asciiEdge(_ text: String) throws {
         let normalizer = MerchantNormalizer()
-        let collapsed = try #require(TextNormalization.asciiCollapsedBytes(text))
-        #expect(MerchantNormalizer.normalizeASCII(collapsed) == normalizer.normalizeCharacters(text))
+        let collapsed = try #require(MerchantNormalizer.latin1Collapsed(text))
+        #expect(MerchantNormalizer.normalizeLatin1(collapsed) == normalizer.normalizeCharacters(text))
         #expect(normalizer.normalize(text) == normalizer.normalizeCharacters(text))
     }
 
-    /// Non-ASCII text stays on the Character path: case mappings that only Unicode knows (`ſ`
-    /// upper-cases to `S`, `ı` to `I`), umlauts, combining marks, no-break spaces.
-    static let nonASCIICases: [(text: String, merchant: String?)] = [
+    /// Accented letters next to every rule: prefixes with `Ü`, `ß` (no one-letter capital), store
+    /// words and references with letters that are not ASCII, separators beside accents.
+    static let latin1Cases: [(text: String, merchant: String?)] = [
         ("Fischer's Café", "Fischer's Café"),
+        ("CAFÉ MÜLLER", "Café Müller"),
         ("ÜBERWEISUNG Miete", "Miete"),
+        ("überweisung Miete", "Miete"),
         ("ECHTZEITÜBERWEISUNG ; Max Müller", "Max Müller"),
         ("BÄCKEREI MÜLLER GMBH", "Bäckerei Müller GmbH"),
+        ("GROßE STRAßE 12.03.", "Große Straße"),
+        ("ßAB CD", "SSab CD"),
+        ("ÆØÅ ÀÉÎ-ÕÜ", "Æøå Àéî-Õü"),
         ("straße 123", "straße"),
         ("KARTENZAHLUNG\u{00A0}REWE", "Rewe"),
-        ("FOO ¦", "Foo"),
+        ("NEXT\u{0085}LINE", "Next Line"),
+        ("É//Paris", "É"),
+        ("x//É", "x"),
+        ("É ; x", "É"),
+        ("ÉCOLE SAGT DANKE", "École"),
+        ("STORE É", "Store É"),
+        ("STORE 12 É", "É"),
+        ("FILIALE Ö", "Filiale Ö"),
+        ("É*123456", "É"),
+        ("X*É12345", "X É12345"),
+        ("#É", "#É"),
+        ("ÀB123", "ÀB123"),
+        ("AÉC123", "Aéc123"),
+        ("12É", "12É"),
+        ("ÄÖÜ DE", "Äöü"),
+        ("Mañana", "Mañana"),
+        ("PAYPAL *Zoë", "Zoë"),
+        ("sq *ÉCLAIR", "Éclair"),
+        ("Ö", "Ö"),
+        ("öl", "öl"),
     ]
 
-    @Test("non-ASCII text takes the Character path", arguments: nonASCIICases)
-    func nonASCII(_ text: String, _ merchant: String?) {
-        #expect(TextNormalization.asciiCollapsedBytes(text) == nil)
+    @Test("Latin-1 letters take the byte path and agree with the Character path", arguments: latin1Cases)
+    func latin1(_ text: String, _ merchant: String?) throws {
+        let normalizer = MerchantNormalizer()
+        let collapsed = try #require(MerchantNormalizer.latin1Collapsed(text))
+        #expect(MerchantNormalizer.normalizeLatin1(collapsed) == normalizer.normalizeCharacters(text))
+        #expect(normalizer.normalize(text) == merchant)
+    }
+
+    /// Other text stays on the Character path: case mappings and equivalences only Unicode knows
+    /// (`ſ` upper-cases to `S`, `ı` to `I`, the Kelvin sign equals `K`, U+037E equals `;`),
+    /// combining marks, `ÿ` (its capital is not Latin-1), symbols of the Latin-1 block.
+    static let otherCases: [(text: String, merchant: String?)] = [
+        ("ſq *Foo", "Foo"),
+        ("vıSA Foo", "Foo"),
+        ("FOO SAGT DAN\u{212A}E 12", "Foo"),
+        ("FOO\u{037E} BAR", "Foo"),
+        ("CAFE\u{0301} MU\u{0308}LLER", "Cafe\u{0301} Mu\u{0308}ller"),
+        ("ÿ ÿ", "ÿ ÿ"),
+        ("FOO ¦", "Foo"),
+        ("5 µ", "5 µ"),
+        ("A×B", "A×B"),
+        ("Zoë\u{3000}Café", "Zoë Café"),
+        ("€ 12", "€ 12"),
+    ]
+
+    @Test("other text takes the Character path", arguments: otherCases)
+    func otherText(_ text: String, _ merchant: String?) {
+        #expect(MerchantNormalizer.latin1Collapsed(text) == nil)
         #expect(MerchantNormalizer().normalize(text) == merchant)
     }
 
-    @Test("Unicode-only case mappings still match prefixes", arguments: ["ſq *Foo", "vıSA Foo"])
-    func unicodeCaseMappings(_ text: String) {
-        let normalizer = MerchantNormalizer()
-        #expect(normalizer.normalize(text) == normalizer.normalizeCharacters(text))
-        #expect(normalizer.normalize(text) == "Foo")
-    }
-
     /// Pieces that the rules look at, glued at random: 20,000 texts, the same on every run.
-    @Test("random ASCII texts agree with the Character path")
+    @Test("random texts agree with the Character path")
     func randomTexts() {
         let pieces = [
             "SQ", "sq", "PAYPAL", "Paypal", "SP", "TST", "CRV", "PP", "*", "*", " *", "POS", "pos", "DEBIT", "VISA",
@@ -75,7 +117,7 @@ struct MerchantNormalizerFastPathTests {
             "2024-03-12", "XXXX", "xx", "X", "1234", "439556XXXXXX009X", "F12345", "US*2K4L56TR3", "SAGT DANKE",
             "sagt", "DANKE", "DE", "USA", "SE", "GMBH", "GmbH", "INC.", "E.V.", "OF", "DE", "7-ELEVEN", "H&M", "(",
             ")", "+", "-", ",", "|", "'", ".", "T", "A", "b", "REWE", "Rewe", "rewe", "BLUE BOTTLE", "Coffee", "\t",
-            "\r\n", "  ",
+            "\r\n", "  ", "É", "é", "Ü", "ü", "ß", "ÄÖÜ", "Café", "MÜLLER", "Straße", "ÜBERWEISUNG", "À1", "\u{00A0}",
         ]
         var random = Xoshiro256StarStar(seed: 6)
         let normalizer = MerchantNormalizer()
