@@ -46,3 +46,35 @@ struct TextNormalizationCollapsedTests {
         #expect(TextNormalization.isCollapsedASCII(text[...]) == TextNormalization.isCollapsedASCII(text))
     }
 }
+
+/// The byte check of already collapsed text names the non-ASCII whitespace by its UTF-8 bytes;
+/// this holds it to the Unicode property on every scalar.
+@Suite("Text normalisation: whitespace by bytes")
+struct TextNormalizationWhitespaceBytesTests {
+    @Test("every scalar between two letters: collapsed unless it is White_Space (but one space)")
+    func everyScalar() {
+        var wrong: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var text = "a"
+            text.unicodeScalars.append(scalar)
+            text += "b"
+            // One ASCII space between two letters is what collapsed text looks like.
+            let collapsed = value == 0x20 || !scalar.properties.isWhitespace
+            if TextNormalization.isCollapsed(text) != collapsed { wrong.append(value) }
+        }
+        #expect(wrong.count == 0, "first scalars judged wrongly: \(wrong.prefix(5))")
+    }
+
+    @Test(
+        "text with accents is collapsed as it is",
+        arguments: [
+            ("Café Müller", true), ("Café  Müller", false), (" Zoë", false), ("Zoë ", false), ("Zoë\u{00A0}x", false),
+            ("日本\u{3000}語", false), ("日本 語", true), ("x\u{2009}y", false), ("x\u{200B}y", true),
+        ])
+    func accents(_ text: String, _ collapsed: Bool) {
+        #expect(TextNormalization.isCollapsed(text) == collapsed)
+        #expect((TextNormalization.collapsingWhitespace(text) == text) == collapsed)
+        #expect(!TextNormalization.isCollapsedASCII(text))
+    }
+}
