@@ -104,7 +104,15 @@ private struct Latin1MerchantText {
             if index > start { add(token: start..<index, to: &words) }
             start = index + 1
         }
-        words = words.map(trimmingEdgePunctuation).filter { !$0.isEmpty }
+        // Trimmed in place: a new array per step cost 4% of the client's CPU (perf, 200k rows).
+        var kept = 0
+        for word in words {
+            let trimmed = trimmingEdgePunctuation(word)
+            guard !trimmed.isEmpty else { continue }
+            words[kept] = trimmed
+            kept += 1
+        }
+        words.removeLast(words.count - kept)
         while words.count > 1, let last = words.last, Self.countryCodes.contains(where: { equals(last, $0) }) {
             words.removeLast()
         }
