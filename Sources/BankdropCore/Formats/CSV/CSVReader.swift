@@ -283,12 +283,18 @@ public struct CSVReader: StatementReader {
         let currency =
             layout.currency.flatMap { value($0) }.flatMap(Self.text).map(Self.normalizedCurrency) ?? profile.currency
         let counterparty = layout.payer != nil && amount > .zero ? layout.payer : layout.payee
-        let descriptionParts = layout.descriptions.compactMap { value($0) }.compactMap(Self.text)
+        let description: String?
+        if layout.descriptions.count == 1 {
+            // The usual layout: no arrays per row for one column.
+            description = value(layout.descriptions[0]).flatMap(Self.text)
+        } else {
+            let parts = layout.descriptions.compactMap { value($0) }.compactMap(Self.text)
+            description = parts.count > 1 ? parts.joined(separator: profile.descriptionSeparator) : parts.first
+        }
         let transaction = StatementTransaction(
             bookingDate: bookingDate, valueDate: valueDate, amount: amount, currency: currency,
             payee: counterparty.flatMap { value($0) }.flatMap(Self.text),
-            description: descriptionParts.count > 1
-                ? descriptionParts.joined(separator: profile.descriptionSeparator) : descriptionParts.first,
+            description: description,
             bankID: layout.bankID.flatMap { value($0) }.flatMap(Self.text),
             category: layout.category.flatMap { value($0) }.flatMap(Self.text),
             line: line)
