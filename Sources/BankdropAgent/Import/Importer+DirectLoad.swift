@@ -44,17 +44,16 @@ extension Importer {
                 if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
                 let importID = try Self.insertRunning(
                     source, digest: digest, size: size, format: format, host: settings.host, started: started, on: conn)
-                var preparer = RowPreparer(
-                    reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
-                    fallbackAccount: fallback, rules: try CategoryRules(settings.categoryRules), identityMode: identityMode)
+                let rows = Self.prefetchRows(source, format: format, fallback: fallback, identityMode: identityMode, settings: settings)
+                defer { rows.cancel() }
                 var router = DirectRouter(importID: importID, partitions: Set(try PartitionManager.partitionedYears(on: conn)))
-                var pending = try preparer.next()
+                var pending = try rows.next()
                 while let first = pending {
                     // Between COPY segments: what the next row needs first.
                     let route: DirectRouter.Route
                     switch router.step(for: first) {
                     case .lookUpAccount:
-                        router.add(try Self.lookUpAccount(first.account, in: preparer.accounts, on: conn))
+                        router.add(try Self.lookUpAccount(first.account, in: rows.facts.accounts, on: conn))
                         continue
                     case .createPartition(let year):
                         try PartitionManager.ensurePartitions(for: [year], on: conn)
@@ -76,13 +75,13 @@ extension Importer {
                                 return
                             }
                             try router.write(current, as: route, to: &writer)
-                            row = try preparer.next()
+                            row = try rows.next()
                         }
                     }
                 }
                 // As on the staging path: the rows must be the bytes that were hashed.
                 try source.checkUnchanged()
-                let facts = LoadFacts(accounts: preparer.accounts, years: preparer.years, rowsRead: preparer.rowCount)
+                let facts = LoadFacts(accounts: rows.facts.accounts, years: rows.facts.years, rowsRead: rows.facts.rowCount)
                 let summary = try Self.finish(
                     facts, importID: importID, format: format, digest: digest, directRows: router.directRows,
                     staged: router.hasStagingTable, on: conn)
@@ -96,6 +95,18 @@ extension Importer {
                 conn.rollbackQuietly()
                 throw error
             }
+        }
+    }
+
+    /// The file's rows, prepared on a thread of their own (see ``RowPrefetcher``).
+    static func prefetchRows(
+        _ source: some ImportSource, format: StatementFormat, fallback: String?, identityMode: RowIdentityAssigner.Mode,
+        settings: Settings
+    ) -> RowPrefetcher {
+        RowPrefetcher {
+            RowPreparer(
+                reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
+                fallbackAccount: fallback, rules: try CategoryRules(settings.categoryRules), identityMode: identityMode)
         }
     }
 

@@ -195,11 +195,10 @@ public final class Importer: Sendable {
                     operation: "lock file hash")
                 if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
                 try conn.execute(Self.stagingTableSQL, operation: "CREATE staging table")
-                var preparer = RowPreparer(
-                    reader: format.reader(over: try source.open(), options: settings.readerOptions), fileName: source.displayName,
-                    fallbackAccount: fallback, rules: try CategoryRules(settings.categoryRules), identityMode: identityMode)
+                let rows = Self.prefetchRows(source, format: format, fallback: fallback, identityMode: identityMode, settings: settings)
+                defer { rows.cancel() }
                 try conn.copy(Self.stagingCopySQL, operation: "COPY transactions_staging") { writer in
-                    while let row = try preparer.next() {
+                    while let row = try rows.next() {
                         try Self.write(row, account: row.account, last: String(row.transaction.line), to: &writer)
                     }
                 }
@@ -207,7 +206,7 @@ public final class Importer: Sendable {
                 // read (cp over the same name keeps the inode) gave a mix of old and new. Roll back;
                 // the caller retries once the file is stable.
                 try source.checkUnchanged()
-                return LoadFacts(accounts: preparer.accounts, years: preparer.years, rowsRead: preparer.rowCount)
+                return LoadFacts(accounts: rows.facts.accounts, years: rows.facts.years, rowsRead: rows.facts.rowCount)
             } catch {
                 conn.rollbackQuietly()
                 throw error
