@@ -36,6 +36,9 @@ extension Importer {
         let settings = self.settings
         let fallback = fallbackAccount(for: source)
         return try await connection.run { conn in
+            // Reading starts now, while the statements below make their round trips.
+            let rows = Self.prefetchRows(source, format: format, fallback: fallback, identityMode: identityMode, settings: settings)
+            defer { rows.cancel() }
             try conn.execute("BEGIN", operation: "BEGIN")
             do {
                 try conn.query(
@@ -44,8 +47,6 @@ extension Importer {
                 if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
                 let importID = try Self.insertRunning(
                     source, digest: digest, size: size, format: format, host: settings.host, started: started, on: conn)
-                let rows = Self.prefetchRows(source, format: format, fallback: fallback, identityMode: identityMode, settings: settings)
-                defer { rows.cancel() }
                 var router = DirectRouter(importID: importID, partitions: Set(try PartitionManager.partitionedYears(on: conn)))
                 var pending = try rows.next()
                 while let first = pending {
@@ -124,11 +125,13 @@ extension Importer {
         try conn.query(
             "INSERT INTO accounts (name, institution, currency) VALUES ($1, $2, coalesce($3, 'USD')) ON CONFLICT (name) DO NOTHING",
             [.text(name), .optional(account?.institution), .optional(currency)], operation: "INSERT accounts")
-        // min and max each read one end of the (account_id, date) index of every partition.
+        // Each end is one probe of the (account_id, date) index of every partition; ordering by
+        // both columns keeps the planner on that index even while a bulk load leaves stale statistics.
         let row = try conn.query(
             """
-            SELECT a.id, (SELECT min(date) FROM transactions WHERE account_id = a.id),
-                   (SELECT max(date) FROM transactions WHERE account_id = a.id)
+            SELECT a.id,
+                   (SELECT date FROM transactions WHERE account_id = a.id ORDER BY account_id, date LIMIT 1),
+                   (SELECT date FROM transactions WHERE account_id = a.id ORDER BY account_id DESC, date DESC LIMIT 1)
             FROM accounts a WHERE a.name = $1
             """,
             [.text(name)], operation: "look up account"
