@@ -155,6 +155,16 @@ struct ImporterTests {
             }
             #expect(spending == "t")
             #expect(try await Self.count("SELECT sum(transaction_count) FROM merchant_summary", db) == 100_000)
+            // Every account's balance on every day is the sum of its rows up to that day.
+            #expect(
+                try await Self.count(
+                    """
+                    SELECT count(*) FROM daily_balance b
+                    FULL JOIN (SELECT account_id, date, sum(sum(amount)) OVER (PARTITION BY account_id ORDER BY date) AS balance
+                               FROM transactions GROUP BY account_id, date) t USING (account_id, date)
+                    WHERE b.balance IS DISTINCT FROM t.balance
+                    """, db) == 0)
+            #expect(try await Self.count("SELECT count(*) FROM daily_balance", db) == (try await Self.count("SELECT count(*) FROM daily_summary", db)))
         }
     }
 

@@ -33,7 +33,8 @@ GRANT SELECT ON
     view_refreshes,
     daily_summary,
     monthly_summary,
-    merchant_summary
+    merchant_summary,
+    daily_balance
 TO bankdrop_grafana;
 
 -- Tables and views a later migration creates (as this same owner) are readable too.
