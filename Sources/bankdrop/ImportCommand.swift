@@ -111,7 +111,10 @@ struct ImportCommand: AsyncParsableCommand {
         _ files: [InboxImportSource], settings: Importer.Settings, failures: [(InboxImportSource?, InboxPath, FileRouter?, ImportRefusal?)]
     ) throws {
         let previews = files.map { source in
-            StatementPreview.build(source, path: source.displayName, fallbackAccount: settings.account ?? source.folderAccount ?? settings.accountRules.account(forFileName: source.fileName), settings: settings)
+            StatementPreview.build(
+                source, path: source.displayName,
+                fallbackAccount: settings.account ?? source.folderAccount ?? settings.accountRules.account(forFileName: source.fileName),
+                settings: settings, transactionLimit: json ? .max : 20)
         }
         if json {
             let encoder = JSONEncoder()

@@ -130,7 +130,8 @@ extension StatementPreview {
         for t in transactions.prefix(20) {
             lines.append("    \(t.date) \(t.amount.leftPadded(12)) \(t.merchant ?? t.payee ?? "-") [\(t.category ?? "-"); \(t.rule)]")
         }
-        if transactions.count > 20 { lines.append("    ... \(transactions.count - 20) more (use --json for all)") }
+        let more = accounts.reduce(0) { $0 + $1.transactions } - min(transactions.count, 20)
+        if more > 0 { lines.append("    ... \(more) more (use --json for all)") }
         return lines.joined(separator: "\n")
     }
 }

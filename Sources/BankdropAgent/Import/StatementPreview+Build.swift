@@ -3,8 +3,11 @@ import BankdropCore
 extension StatementPreview {
     /// Reads `source` through the same detection, readers, identity and rules as an import, without
     /// touching any database.
+    /// - Parameter transactionLimit: keep at most this many rows (the text summary shows 20); the
+    ///   accounts still count every row, and memory stays flat however large the file.
     public static func build(
-        _ source: some ImportSource, path: String, fallbackAccount: String?, settings: Importer.Settings
+        _ source: some ImportSource, path: String, fallbackAccount: String?, settings: Importer.Settings,
+        transactionLimit: Int = .max
     ) -> StatementPreview {
         var preview = StatementPreview(path: path, format: nil, malformed: false, error: nil, accounts: [], transactions: [])
         do {
@@ -20,7 +23,9 @@ extension StatementPreview {
                 preview.accounts = preparer.accounts.map(Account.init)
                 preview.transactions = rows.map(Transaction.init)
             }
-            while let row = try preparer.next() { rows.append(row) }
+            while let row = try preparer.next() {
+                if rows.count < transactionLimit { rows.append(row) }
+            }
         } catch let refusal as ImportRefusal {
             preview.malformed = true
             if case .unreadable(let error) = refusal {
