@@ -92,7 +92,8 @@ struct BankdropBench: AsyncParsableCommand {
         let today: LocalDate
         let sizes: [Int]
         do {
-            today = try Self.today()
+            guard let now = LocalDate.today() else { throw ValidationError("cannot read today's date from the system clock") }
+            today = now
             sizes = try options.rowCounts()
         } catch {
             record(error, while: "setting up", in: &report, logger: logger)
@@ -220,14 +221,5 @@ struct BankdropBench: AsyncParsableCommand {
         if let json = options.json {
             try report.json().write(to: URL(fileURLWithPath: json), options: .atomic)
         }
-    }
-
-    /// Today's date in the local time zone: the generated data ends today, as with `bankdrop generate`.
-    private static func today() throws -> LocalDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        guard let year = parts.year, let month = parts.month, let day = parts.day,
-            let today = LocalDate(year: year, month: month, day: day)
-        else { throw ValidationError("cannot read today's date from the system clock") }
-        return today
     }
 }

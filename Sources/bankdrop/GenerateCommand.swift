@@ -46,9 +46,10 @@ struct GenerateCommand: ParsableCommand {
             }
             parsed.append(format)
         }
+        guard let today = LocalDate.today() else { throw ValidationError("cannot read today's date from the system clock") }
         let settings = GeneratorSettings(
             transactionCount: transactions, accountCount: accounts, seed: seed, formats: parsed, overlap: overlap,
-            startYear: startYear, today: try Self.today())
+            startYear: startYear, today: today)
         let writer = GeneratedInboxWriter(directory: URL(fileURLWithPath: out))
         let clock = ContinuousClock()
         let start = clock.now
@@ -71,14 +72,5 @@ struct GenerateCommand: ParsableCommand {
         for account in totals.accounts {
             print("  \(account.identifier)  \(account.format.rawValue)  \(account.files) files  \(account.transactions) transactions  sum \(account.sum)")
         }
-    }
-
-    /// Today's date in the local time zone, as the user's bank would date it.
-    private static func today() throws -> LocalDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        guard let year = parts.year, let month = parts.month, let day = parts.day,
-            let today = LocalDate(year: year, month: month, day: day)
-        else { throw ValidationError("cannot read today's date from the system clock") }
-        return today
     }
 }

@@ -41,10 +41,7 @@ extension Importer {
             defer { rows.cancel() }
             try conn.execute("BEGIN", operation: "BEGIN")
             do {
-                try conn.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(FileDigest.hex(digest))],
-                    operation: "lock file hash")
-                if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
+                try Self.lockFileHash(digest, on: conn)
                 let importID = try Self.insertRunning(
                     source, digest: digest, size: size, format: format, host: settings.host, started: started, on: conn)
                 var router = DirectRouter(importID: importID, partitions: Set(try PartitionManager.partitionedYears(on: conn)))

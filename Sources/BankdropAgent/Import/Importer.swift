@@ -154,6 +154,15 @@ public final class Importer: Sendable {
         var original: Int64
     }
 
+    /// In the load transaction: waits for any other import of the same bytes (two agents on one
+    /// file: the second waits here, then sees the first's result).
+    /// - Throws: ``DuplicateDetected`` when those bytes have a succeeded import by now.
+    static func lockFileHash(_ digest: [UInt8], on conn: isolated PostgresConnection) throws {
+        try conn.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(FileDigest.hex(digest))], operation: "lock file hash")
+        if let original = try succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
+    }
+
     struct LoadFacts: Sendable {
         var accounts: [RowPreparer<AnyStatementReader>.AccountFacts]
         var years: Set<Int>
@@ -189,11 +198,7 @@ public final class Importer: Sendable {
         let facts: LoadFacts = try await connection.run { conn in
             try conn.execute("BEGIN", operation: "BEGIN")
             do {
-                // Two agents importing the same bytes at once: the second waits here, then sees the first's result.
-                try conn.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(FileDigest.hex(digest))],
-                    operation: "lock file hash")
-                if let original = try Self.succeededImport(sha256: digest, on: conn) { throw DuplicateDetected(original: original) }
+                try Self.lockFileHash(digest, on: conn)
                 try conn.execute(Self.stagingTableSQL, operation: "CREATE staging table")
                 let rows = Self.prefetchRows(source, format: format, fallback: fallback, identityMode: identityMode, settings: settings)
                 defer { rows.cancel() }

@@ -188,36 +188,9 @@ private struct BenchRun {
     }
 }
 
-/// The `bankdrop-bench` executable: beside the test binary (SwiftPM puts every product of a build
-/// in one folder), else built once into a scratch folder of its own, as ``BankdropExecutable`` does.
+/// The `bankdrop-bench` executable, found or built like ``BankdropExecutable``.
 private enum BenchExecutable {
-    static let url: Result<URL, AgentTestError> = Result { () throws(AgentTestError) in try locate() }
-
-    private static func locate() throws(AgentTestError) -> URL {
-        let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("bankdrop-bench")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        let scratch = BankdropExecutable.repositoryRoot.appendingPathComponent(".build/agent-tests")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--product", "bankdrop-bench", "--scratch-path", scratch.path]
-        process.currentDirectoryURL = BankdropExecutable.repositoryRoot
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw AgentTestError("bankdrop-bench is missing and `swift build` could not be started: \(error)")
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let built = scratch.appendingPathComponent("debug/bankdrop-bench")
-        guard process.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
-            throw AgentTestError(
-                "bankdrop-bench is missing (run `swift build` first); building it failed:\n\(text.suffix(2000))")
-        }
-        return built
+    static let url: Result<URL, AgentTestError> = Result { () throws(AgentTestError) in
+        try BankdropExecutable.locate("bankdrop-bench")
     }
 }

@@ -106,29 +106,30 @@ final class AgentProcess: Sendable {
 /// may hold the lock on `.build`), and a failed build is an error that says so: the tests are
 /// never silently skipped.
 enum BankdropExecutable {
-    static let url: Result<URL, AgentTestError> = Result { () throws(AgentTestError) in try locate() }
+    static let url: Result<URL, AgentTestError> = Result { () throws(AgentTestError) in try locate("bankdrop") }
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    private static func locate() throws(AgentTestError) -> URL {
+    /// The built `product` (`bankdrop`, `bankdrop-bench`), found or built as described above.
+    static func locate(_ product: String) throws(AgentTestError) -> URL {
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let candidates = [
-            testBinary.deletingLastPathComponent().appendingPathComponent("bankdrop"),
-            repositoryRoot.appendingPathComponent(".build/debug/bankdrop"),
+            testBinary.deletingLastPathComponent().appendingPathComponent(product),
+            repositoryRoot.appendingPathComponent(".build/debug/\(product)"),
         ]
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
             return found
         }
-        return try build()
+        return try build(product)
     }
 
-    private static func build() throws(AgentTestError) -> URL {
+    private static func build(_ product: String) throws(AgentTestError) -> URL {
         let scratch = repositoryRoot.appendingPathComponent(".build/agent-tests")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--product", "bankdrop", "--scratch-path", scratch.path]
+        process.arguments = ["swift", "build", "--product", product, "--scratch-path", scratch.path]
         process.currentDirectoryURL = repositoryRoot
         let output = Pipe()
         process.standardOutput = output
@@ -137,14 +138,14 @@ enum BankdropExecutable {
         do {
             try process.run()
         } catch {
-            throw AgentTestError("the bankdrop executable is missing and `swift build` could not be started: \(error)")
+            throw AgentTestError("the \(product) executable is missing and `swift build` could not be started: \(error)")
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let built = scratch.appendingPathComponent("debug/bankdrop")
+        let built = scratch.appendingPathComponent("debug/\(product)")
         guard process.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: built.path) else {
             throw AgentTestError(
-                "the bankdrop executable is missing (run `swift build` first); building it failed:\n\(text.suffix(2000))"
+                "the \(product) executable is missing (run `swift build` first); building it failed:\n\(text.suffix(2000))"
             )
         }
         return built
