@@ -19,7 +19,11 @@ final class ChildProcess: Sendable {
         var signal: Int32?
         /// From just before `posix_spawn` to `wait4` returning.
         var wall: Duration
-        /// `ru_maxrss` of the child: its peak resident set, in bytes.
+        /// The child's peak resident set, in bytes: the largest `VmHWM` read from
+        /// `/proc/<pid>/status` while it ran (every 10 ms). Not `wait4`'s `ru_maxrss`: glibc's
+        /// `posix_spawn` starts the child in the harness's address space (`CLONE_VM`), and Linux
+        /// folds that address space's high-water mark into the child's `ru_maxrss` at `execve`,
+        /// so it reported the harness's own peak (117 MiB at 10M rows for every child).
         var peakRSSBytes: Int
         /// User plus system CPU time of the child.
         var cpu: Duration
@@ -118,6 +122,17 @@ final class ChildProcess: Sendable {
     /// cooperative pool. The end time is taken as soon as `wait4` returns.
     private func startReaper(started: ContinuousClock.Instant) {
         let pid = self.pid
+        let peak = Mutex<(kilobytes: Int, done: Bool)>((0, false))
+        let sampler = Thread {
+            while !peak.withLock({ $0.done }) {
+                if let kilobytes = Self.highWaterMarkKilobytes(of: pid) {
+                    peak.withLock { $0.kilobytes = max($0.kilobytes, kilobytes) }
+                }
+                usleep(10_000)
+            }
+        }
+        sampler.name = "bench-rss"
+        sampler.start()
         let thread = Thread {
             var status: Int32 = 0
             var usage = rusage()
@@ -126,6 +141,10 @@ final class ChildProcess: Sendable {
                 reaped = wait4(pid, &status, 0, &usage)
             } while reaped < 0 && errno == EINTR
             let wall = ContinuousClock.now - started
+            let sampled = peak.withLock { state -> Int in
+                state.done = true
+                return state.kilobytes
+            }
             // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift cannot call.
             let signal = status & 0x7f
             let cpu =
@@ -134,7 +153,7 @@ final class ChildProcess: Sendable {
             let termination = Termination(
                 exitCode: reaped < 0 ? -1 : (signal == 0 ? (status >> 8) & 0xff : nil),
                 signal: reaped >= 0 && signal != 0 ? signal : nil, wall: wall,
-                peakRSSBytes: Int(usage.ru_maxrss) * 1024,  // kilobytes on Linux
+                peakRSSBytes: (sampled > 0 ? sampled : Int(usage.ru_maxrss)) * 1024,
                 cpu: cpu)
             let waiters = self.state.withLock { state -> [CheckedContinuation<Termination, Never>] in
                 guard case .running(let waiters) = state else { return [] }
@@ -145,6 +164,14 @@ final class ChildProcess: Sendable {
         }
         thread.name = "bench-wait4"
         thread.start()
+    }
+
+    /// `VmHWM` of a running process, in kilobytes; nil once it has exited (or on any read error).
+    private static func highWaterMarkKilobytes(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "")
     }
 
     /// Sends `signal` to the child.
