@@ -153,6 +153,7 @@ final class ChildProcess: Sendable {
             let termination = Termination(
                 exitCode: reaped < 0 ? -1 : (signal == 0 ? (status >> 8) & 0xff : nil),
                 signal: reaped >= 0 && signal != 0 ? signal : nil, wall: wall,
+                // ru_maxrss only for a child gone before the first sample (see peakRSSBytes).
                 peakRSSBytes: (sampled > 0 ? sampled : Int(usage.ru_maxrss)) * 1024,
                 cpu: cpu)
             let waiters = self.state.withLock { state -> [CheckedContinuation<Termination, Never>] in
@@ -168,10 +169,12 @@ final class ChildProcess: Sendable {
 
     /// `VmHWM` of a running process, in kilobytes; nil once it has exited (or on any read error).
     private static func highWaterMarkKilobytes(of pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return nil }
-        return Int(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "")
+        // Read to the end: /proc files report a size of 0, which `String(contentsOfFile:)` believes.
+        guard let file = FileHandle(forReadingAtPath: "/proc/\(pid)/status") else { return nil }
+        defer { try? file.close() }
+        let status = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
 
     /// Sends `signal` to the child.
