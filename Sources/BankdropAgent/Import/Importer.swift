@@ -62,12 +62,12 @@ public final class Importer: Sendable {
     public func importFile(_ source: some ImportSource) async -> ImportOutcome {
         let started = Date()
         do {
-            let (digest, size) = try Self.hash(source)
+            let (digest, size, prefix) = try Self.hash(source)
             if let original = try await connection.run({ try Self.succeededImport(sha256: digest, on: $0) }) {
                 let id = try await recordDuplicate(source, digest: digest, size: size, original: original, started: started)
                 return .duplicate(importID: id, original: original)
             }
-            guard let format = try Self.detectFormat(source) else {
+            guard let format = Self.detectFormat(prefix: prefix, fileName: source.fileName) else {
                 // A file being rewritten can show a garbled start: try again rather than refuse it.
                 try source.checkUnchanged()
                 let refusal = ImportRefusal.unknownFormat(fileName: source.displayName)
@@ -112,16 +112,21 @@ public final class Importer: Sendable {
         }
     }
 
-    /// The file's SHA-256 and size, streamed.
-    static func hash(_ source: some ImportSource) throws -> ([UInt8], Int) {
+    /// The file's SHA-256 and size, streamed, and its first bytes for format detection (so the
+    /// format is told from the very bytes the hash names, without opening the file again).
+    static func hash(_ source: some ImportSource) throws -> (digest: [UInt8], size: Int, prefix: [UInt8]) {
         var stream = try source.open()
         var digest = FileDigest()
+        var prefix: [UInt8] = []
         while true {
             let chunk = try stream.read()
             if chunk.isEmpty { break }
             digest.update(chunk)
+            if prefix.count < StatementFormat.detectionPrefixLength {
+                prefix += chunk.prefix(StatementFormat.detectionPrefixLength - prefix.count)
+            }
         }
-        return (digest.finalize(), digest.byteCount)
+        return (digest.finalize(), digest.byteCount, prefix)
     }
 
     /// The format from the file's first bytes and its extension.
@@ -131,11 +136,16 @@ public final class Importer: Sendable {
         while prefix.count < StatementFormat.detectionPrefixLength {
             let chunk = try stream.read()
             if chunk.isEmpty { break }
-            prefix += chunk
+            prefix += chunk.prefix(StatementFormat.detectionPrefixLength - prefix.count)
         }
-        let parts = source.fileName.split(separator: ".")
+        return detectFormat(prefix: prefix, fileName: source.fileName)
+    }
+
+    /// The format from up to `detectionPrefixLength` first bytes and the file name's extension.
+    static func detectFormat(prefix: [UInt8], fileName: String) -> StatementFormat? {
+        let parts = fileName.split(separator: ".")
         let ext = parts.count > 1 ? parts.last.map(String.init) : nil
-        return StatementFormat.detect(prefix: Array(prefix.prefix(StatementFormat.detectionPrefixLength)), fileExtension: ext)
+        return StatementFormat.detect(prefix: prefix, fileExtension: ext)
     }
 
     /// The account for a file that names none: `--account`, the inbox subfolder, a glob rule.
