@@ -58,7 +58,7 @@ extension Importer {
                         try PartitionManager.ensurePartitions(for: [year], on: conn)
                         router.partitions.insert(year)
                         continue
-                    case .copy(let next):
+                    case .copy(let next, _):
                         route = next
                     }
                     if route == .staged, !router.hasStagingTable {
@@ -69,11 +69,11 @@ extension Importer {
                     try conn.copy(route == .direct ? Self.directCopySQL : Self.stagingCopySQL, operation: "COPY \(route)") { writer in
                         var row: PreparedRow? = first
                         while let current = row {
-                            guard router.step(for: current) == .copy(route) else {
+                            guard case .copy(route, let account) = router.step(for: current) else {
                                 pending = current
                                 return
                             }
-                            try router.write(current, as: route, to: &writer)
+                            try router.write(current, as: route, account: account, to: &writer)
                             row = try rows.next()
                         }
                     }
@@ -157,13 +157,24 @@ struct DirectRouter {
         var stored: ClosedRange<LocalDate>?
     }
 
-    private var accounts: [String: (account: Account, idText: String)] = [:]
+    private struct Entry {
+        var account: Account
+        var idText: String
+        var directRows = 0
+    }
+
+    // The file's accounts, and their positions by name: one name lookup per row, in `step`.
+    private var entries: [Entry] = []
+    private var positions: [String: Int] = [:]
     private let importIDText: String
     private var switches = 0
     private var last: Route?
     var hasStagingTable = false
+
     /// Rows copied straight into `transactions`, by account name.
-    private(set) var directRows: [String: Int] = [:]
+    var directRows: [String: Int] {
+        Dictionary(entries.map { ($0.account.name, $0.directRows) }, uniquingKeysWith: +)
+    }
 
     /// The years that have a partition of their own.
     var partitions: Set<Int>
@@ -174,35 +185,37 @@ struct DirectRouter {
     }
 
     mutating func add(_ account: Account) {
-        accounts[account.name] = (account, String(account.id))
+        positions[account.name] = entries.count
+        entries.append(Entry(account: account, idText: String(account.id)))
     }
 
     /// What a row needs before it can be copied.
     enum Step: Equatable {
         case lookUpAccount
         case createPartition(Int)
-        case copy(Route)
+        /// Copy it by `route`; `account` is the account's position for ``write(_:as:account:to:)``.
+        case copy(Route, account: Int)
     }
 
     /// Where `row` goes, or what must happen first.
     mutating func step(for row: PreparedRow) -> Step {
-        guard let entry = accounts[row.account] else { return .lookUpAccount }
+        guard let position = positions[row.account] else { return .lookUpAccount }
         let date = row.transaction.bookingDate
         if PartitionManager.supportedYears.contains(date.year), !partitions.contains(date.year) {
             return .createPartition(date.year)
         }
-        var route: Route = entry.account.stored?.contains(date) == true ? .staged : .direct
+        var route: Route = entries[position].account.stored?.contains(date) == true ? .staged : .direct
         if switches >= Importer.maximumRouteSwitches { route = .staged }
         if let last, last != route { switches += 1 }
         last = route
-        return .copy(route)
+        return .copy(route, account: position)
     }
 
-    mutating func write(_ row: PreparedRow, as route: Route, to writer: inout CopyWriter) throws {
-        guard route == .direct, let entry = accounts[row.account] else {
+    mutating func write(_ row: PreparedRow, as route: Route, account position: Int, to writer: inout CopyWriter) throws {
+        guard route == .direct else {
             return try Importer.write(row, account: row.account, last: String(row.transaction.line), to: &writer)
         }
-        try Importer.write(row, account: entry.idText, last: importIDText, to: &writer)
-        directRows[row.account, default: 0] += 1
+        try Importer.write(row, account: entries[position].idText, last: importIDText, to: &writer)
+        entries[position].directRows += 1
     }
 }
