@@ -11,60 +11,54 @@ extension AgentEndToEndTests {
     struct DatabaseOutage {
         @Test("a database that does not exist yet: degraded, then imported once it is created")
         func databaseCreatedLater() async throws {
-            let name = "agent_late_\(UUID().uuidString.prefix(8).lowercased())"
-            // Any database of the test cluster will do to create and drop the late one.
-            try await TestDatabase.withConnection { admin in
-                do {
-                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) {
-                        sandbox in
-                        try await Self.degradedThenRecovered(sandbox) {
-                            try await admin.run {
-                                try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE")
-                            }
-                        }
-                    }
-                } catch {
-                    try? await admin.run {
-                        try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
-                    }
-                    throw error
-                }
-                try await admin.run {
-                    try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
-                }
+            try await Self.withLateDatabase("agent_late") { sandbox, create in
+                try await Self.degradedThenRecovered(sandbox) { try await create() }
             }
         }
 
         @Test("with an empty inbox: the agent reports the missing database and migrates it once it exists")
         func emptyInboxConnectsAtStart() async throws {
-            let name = "agent_empty_\(UUID().uuidString.prefix(8).lowercased())"
+            try await Self.withLateDatabase("agent_empty") { sandbox, create in
+                let agent = try sandbox.startAgent()
+                // `bankdrop --status` must not say "watching" while no file could be imported.
+                try await sandbox.eventually("phase degraded with nothing in the inbox", agent: agent) {
+                    sandbox.agentState?.phase == .degraded
+                }
+                try await create()
+                // "The schema is migrated on start" (bankdrop watch --help), not at the first file.
+                try await sandbox.eventually("phase watching", agent: agent) {
+                    sandbox.agentState?.phase == .watching
+                }
+                #expect(try await sandbox.integer("SELECT count(*) FROM schema_migrations") > 0)
+                #expect(try await sandbox.importLogs().isEmpty)
+                #expect(await agent.stop() == .exited(0))
+            }
+        }
+
+        /// Runs `body` in a sandbox whose database (on the test cluster, named after `prefix`) does
+        /// not exist yet; `body` creates it by calling its second argument. Dropped afterwards.
+        static func withLateDatabase(
+            _ prefix: String, _ body: (AgentSandbox, @Sendable () async throws -> Void) async throws -> Void
+        ) async throws {
+            let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+            // Any database of the test cluster will do to create and drop the late one.
             try await TestDatabase.withConnection { admin in
-                do {
-                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) {
-                        sandbox in
-                        let agent = try sandbox.startAgent()
-                        // `bankdrop --status` must not say "watching" while no file could be imported.
-                        try await sandbox.eventually("phase degraded with nothing in the inbox", agent: agent) {
-                            sandbox.agentState?.phase == .degraded
-                        }
-                        try await admin.run { try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE") }
-                        // "The schema is migrated on start" (bankdrop watch --help), not at the first file.
-                        try await sandbox.eventually("phase watching", agent: agent) {
-                            sandbox.agentState?.phase == .watching
-                        }
-                        #expect(try await sandbox.integer("SELECT count(*) FROM schema_migrations") > 0)
-                        #expect(try await sandbox.importLogs().isEmpty)
-                        #expect(await agent.stop() == .exited(0))
-                    }
-                } catch {
-                    try? await admin.run {
+                let drop = { @Sendable in
+                    try await admin.run {
                         try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
                     }
+                }
+                do {
+                    try await AgentSandbox.run(conninfo: TestDatabase.cluster.connectionString(database: name)) { sandbox in
+                        try await body(sandbox) {
+                            try await admin.run { try $0.execute("CREATE DATABASE \(name)", operation: "CREATE DATABASE") }
+                        }
+                    }
+                } catch {
+                    try? await drop()
                     throw error
                 }
-                try await admin.run {
-                    try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "DROP DATABASE")
-                }
+                try await drop()
             }
         }
 
